@@ -1,0 +1,5 @@
+"""``python -m gtmplanner``: the same as the ``gtmplanner`` command."""
+
+from gtmplanner.cli import main
+
+raise SystemExit(main())
