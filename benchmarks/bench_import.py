@@ -70,7 +70,7 @@ def make_csv(path: Path, rows: int, seed: int = 1) -> None:
 
 def make_xlsx(path: Path, csv_path: Path, rows: int) -> None:
     import xlsxwriter
-    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_urls": False})
     ws = wb.add_worksheet("Attendees")
     with csv_path.open(encoding="utf-8") as fh:
         for r, row in enumerate(csv.reader(fh)):

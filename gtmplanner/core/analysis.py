@@ -69,6 +69,8 @@ def people_frame(project: Project, *, event: dict[str, Any] | None = None,
             people["attended"] = att.fillna(people.get("attended"))
     _join_deals(project, people)
     _join_targets(project, people, event)
+    if "mql_status" in people:
+        people["mql"] = people["mql_status"]  # the short name people type in rules
     return people
 
 
@@ -117,5 +119,4 @@ def field_types(frame: pd.DataFrame) -> dict[str, str]:
             out[c] = "list"
         else:
             out[c] = "text"
-    out["mql"] = out.get("mql_status", "text")
     return out

@@ -7,7 +7,6 @@ thin; nothing here touches a terminal other than through ``emit``/``progress``.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -240,16 +239,93 @@ def _explain_text(e: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _segment(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> int:
+    from gtmplanner.core import lists
+    with services.open_project(a.project) as project:
+        out = lists.save_segment(project, a.name, a.where, event=a.event, suppress=a.suppress,
+                                 priority=a.priority, template=a.template)
+    emit(out, a.json, _segment_text)
+    return 0
+
+
+def _segment_text(r: dict[str, Any]) -> str:
+    lines = [f"Segment '{r['name']}' ({r['event']}, priority {r['priority']}): {r['count']:,} "
+             f"people", f"  rule: {r['expression']}", f"  matched {r['matched']:,}"]
+    for k, v in r["removed"].items():
+        lines.append(f"  - {v:,} removed by suppression '{k}'")
+    return "\n".join(lines)
+
+
+def _assign(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> int:
+    from gtmplanner.core import lists, outreach
+    with services.open_project(a.project) as project:
+        built = lists.build_targets(project, event=a.event, segment=a.segment)
+        out = outreach.assign_event(project, event=a.event, segment=a.segment)
+        out["new_targets"] = built["new_targets"]
+    emit(out, a.json, _assign_text)
+    return 0
+
+
+def _assign_text(r: dict[str, Any]) -> str:
+    lines = [f"{r['assigned']:,} of {r['targets']:,} targets assigned for {r['event']} "
+             f"({r['changed']:,} changed)"]
+    for rep in r["reps"]:
+        lines.append(f"  {rep.get('name')}: {rep.get('assigned', 0):,} targets "
+                     f"({rep.get('load_pct', 0):.0f}% of daily capacity)")
+    for u in r["unassigned"][:20]:
+        lines.append(f"  unassigned {u['target_id']}: {u['reason']}")
+    return "\n".join(lines)
+
+
+def _export(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> int:
+    from gtmplanner.core import exporting
+    reps = [r.strip() for r in a.reps.split(",")] if a.reps else None
+    formats = [f.strip() for f in a.formats.split(",") if f.strip()]
+    with services.open_project(a.project) as project:
+        out = exporting.export_event(project, Path(a.out), event=a.event, segment=a.segment,
+                                     reps=reps, formats=formats,
+                                     progress=progress(not a.json, "export"))
+    emit(out, a.json, _export_text)
+    return 0
+
+
+def _export_text(r: dict[str, Any]) -> str:
+    lines = [f"Exported {r['targets']:,} targets of {r['event']} for {len(r['reps'])} reps "
+             f"into {r['out']}"]
+    if r["unassigned"]:
+        lines.append(f"  {r['unassigned']:,} targets have no rep (import reps, then run assign)")
+    for f in r["files"]:
+        lines.append(f"  {Path(f['path']).name}: {f['rows']:,} rows")
+    return "\n".join(lines)
+
+
+def _sync(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> int:
+    from gtmplanner.core import sync
+    with services.open_project(a.project) as project:
+        res = sync.sync_trackers(project, [Path(f) for f in a.files])
+    emit(res.to_dict(), a.json, _sync_text)
+    return 0
+
+
+def _sync_text(r: dict[str, Any]) -> str:
+    lines = [f"Synced {len(r['files'])} file(s): {r['updated']:,} targets updated, "
+             f"{r['unchanged']:,} unchanged, {len(r['conflicts']):,} conflicts, "
+             f"{len(r['added']):,} people added, {len(r['unmatched']):,} rows unmatched"]
+    for c in r["conflicts"][:30]:
+        lines.append(f"  conflict {c['target_id']} {c['field']}: project "
+                     f"{c['project_value']!r} vs tracker {c['tracker_value']!r} "
+                     f"({Path(c['file']).name} row {c['row']})")
+    for u in r["unmatched"][:30]:
+        lines.append(f"  unmatched {Path(u['file']).name} row {u['row']}: {u['reason']}")
+    for w in r.get("warnings", [])[:30]:
+        lines.append(f"  warning: {w}")
+    return "\n".join(lines)
+
+
 HANDLERS: dict[str, Callable[[Any, Callable[..., None], Callable[..., Any]], int]] = {
-    "score": _score, "people": _people, "explain": _explain,
+    "score": _score, "people": _people, "explain": _explain, "segment": _segment,
+    "assign": _assign, "export": _export, "sync": _sync,
 }
-
-
-def _csv_rows(path: Path, frame: pd.DataFrame) -> None:  # pragma: no cover - kept for reuse
-    with path.open("w", newline="", encoding="utf-8-sig") as fh:
-        w = csv.writer(fh)
-        w.writerow(frame.columns)
-        w.writerows(frame.itertuples(index=False))
 
 
 __all__ = ["run", "filter_people", "explain_person", "GtmError"]

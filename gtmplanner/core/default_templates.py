@@ -1,11 +1,13 @@
-"""The message texts GTM Planner ships: default templates, merge-field help, safe wording.
+"""What a message can say: the merge fields, how their values are worded, the shipped texts.
 
-Everything a customer could read lives here so marketing can review it in one
-place: one executive and one practitioner variant per play (PRODUCT.md job 7),
-the descriptions shown in the merge-field picker, and the outward-safe words
-used for why a deal went cold. Internal CRM text (``loss_reason``, notes,
-amounts) is never copied into a message: a loss reason is reduced to a
-category and the category is said in the words below.
+Everything a customer could read is decided here, so marketing can review it
+in one place: one executive and one practitioner variant per play (PRODUCT.md
+job 7), the merge fields and their descriptions for the picker, how values are
+worded (``Tue 8 Dec``, ``booth 412``, ``about 8 months``), and the outward-safe
+words for why a deal went cold. :func:`build_context` turns a flat target row
+into the nested context the templates read and copies nothing else: internal
+CRM text (``loss_reason``, notes) never reaches a message; a loss reason is
+reduced to a category and the category is said in the words below.
 
 Conventions every default follows, so a target with nothing but an email
 still gets a clean message: each person/account/deal value has a fallback
@@ -16,6 +18,14 @@ sales agreed on) gets its own paragraph when it is set.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
 
 # ------------------------------------------------------------ shared snippets
 
@@ -173,15 +183,16 @@ DEFAULT_TEMPLATES: tuple[tuple[str, str, str, str, str], ...] = (
         _HI + "{% if event.name %}Will you be at " + _WHERE + _WHEN + "? I'll be there and "
         "would love to catch up in person, even briefly.{% else %}It's been a little while, "
         "so I wanted to check in.{% endif %}\n\n"
-        "I'd like to hear how things are going with us at " + _COMPANY + ": what's working, "
-        "what isn't, and what's coming up that we should plan for together.\n" + _STORY
+        "I'd like to hear how it's going with us{% if company %} at {{ company }}{% endif %}: "
+        "what's working, what isn't, and what's coming up that we should plan for "
+        "together.\n" + _STORY
         + "If you're open to it, reply with a time that works{% if event.booth %}, or stop "
         "by {{ event.booth }}{% endif %}.\n\n"
         "Best," + _SIGN,
     ),
     (
         "Customer check-in (practitioner)", "customer_check_in", "practitioner",
-        "Catching up{% if event.name %} at {{ event.name }}{% endif %}?",
+        "{% if event.name %}Catching up at {{ event.name }}?{% else %}Checking in{% endif %}",
         _HI + "{% if event.name %}Are you going to " + _WHERE + _WHEN + "? We'll be at "
         + _BOOTH + " and it'd be great to see you.{% else %}Just checking in to see how "
         "things are going.{% endif %}\n\n"
@@ -261,3 +272,255 @@ MERGE_FIELDS: dict[str, str] = {
 
 INTERNAL_FIELDS: frozenset[str] = frozenset(k for k, v in MERGE_FIELDS.items() if INTERNAL in v)
 """Fields a message must not show a customer (validate_template warns)."""
+
+
+# ------------------------------------------------------------------ the context
+
+_NULLS = frozenset({"", "nan", "nat", "none", "null", "n/a", "na", "-", "--", "<na>"})
+_EXEC_SENIORITY = frozenset({"c_level", "vp", "head"})
+_EXEC_TITLE = re.compile(
+    r"\b(chief|ceo|cfo|cmo|cto|coo|cro|cio|ciso|cpo|president|vp|svp|evp|vice president|"
+    r"head of|founder|cofounder|co-founder|owner|managing director|general manager)\b", re.I)
+_MET_STATUSES = frozenset({"connected", "meeting booked", "opportunity created", "met"})
+_REASON_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("competitor", re.compile(r"compet|went with|chose|selected|vendor|incumbent|another "
+                              r"(?:solution|provider|direction)", re.I)),
+    ("champion_left", re.compile(r"champion|sponsor|left the (?:company|business)|contact left|"
+                                 r"re-?org|new (?:leadership|management)|team changed|acquired|"
+                                 r"merger", re.I)),
+    ("price", re.compile(r"price|pricing|budget|cost|expensive|afford|money|funding", re.I)),
+    ("no_decision", re.compile(r"no decision|priorit|stall|went dark|no response|unresponsive|"
+                               r"ghost|status quo|do nothing|internal", re.I)),
+    ("timing", re.compile(r"timing|time|later|next (?:year|quarter)|not now|freeze|q[1-4]", re.I)),
+    ("not_fit", re.compile(r"fit|requirement|feature|functionality|gap|not qualified", re.I)),
+)
+
+
+class _Fields(dict):  # type: ignore[type-arg]
+    """A nested context node (``event``, ``rep``...) that knows its path, for tracking."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.path = path
+
+
+def _clean(value: Any) -> Any:
+    """None for every kind of missing ('', NaN, NA, 'None', '-'); strings stripped."""
+    if type(value) is str:
+        if value and not value[0].isspace() and not value[-1].isspace() and "  " not in value \
+                and len(value) > 5:
+            return value
+        value = " ".join(value.split())
+        return None if value.casefold() in _NULLS else value
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        return None if value.casefold() in _NULLS else value
+    if hasattr(value, "item") and not isinstance(value, (list, dict, tuple)):
+        try:
+            return _clean(value.item())
+        except (ValueError, AttributeError):
+            return value
+    return value
+
+
+def _node(path: str, values: Mapping[str, Any]) -> _Fields:
+    return _Fields(path, {k: v for k, raw in values.items() if (v := _clean(raw)) is not None})
+
+
+def _as_date(value: Any) -> dt.date | None:
+    value = _clean(value)
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        ts = pd.to_datetime(str(value), errors="coerce", dayfirst=False)
+        return None if pd.isna(ts) else ts.date()
+
+
+def nice_date(value: Any) -> str | None:
+    """``2025-12-08`` -> ``'Tue 8 Dec'``; unreadable text is returned as it was."""
+    d = _as_date(value)
+    if d is None:
+        return _clean(value) if isinstance(_clean(value), str) else None
+    return f"{d:%a} {d.day} {d:%b}"
+
+
+def _date_range(start: Any, end: Any) -> str | None:
+    a, b = _as_date(start), _as_date(end)
+    if a is None or b is None or b <= a:
+        return nice_date(start)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {b:%b}"
+    return f"{a.day} {a:%b} – {b.day} {b:%b}"
+
+
+def _booth(value: Any) -> str | None:
+    value = _clean(value)
+    if value is None:
+        return None
+    text = str(value)
+    if re.search(r"\b(booth|stand|stall|table|suite|room)\b", text, re.I):
+        return text
+    return f"booth {text}"
+
+
+def time_since(months: Any) -> str | None:
+    """Months -> 'a few weeks', 'about 8 months', 'about a year', 'about 2 years'."""
+    m = _clean(months)
+    try:
+        m = float(m)
+    except (TypeError, ValueError):
+        return None
+    if m < 0 or math.isnan(m):
+        return None
+    if m < 1:
+        return "a few weeks"
+    if m < 1.5:
+        return "about a month"
+    if m < 11.5:
+        return f"about {round(m)} months"
+    if m < 18:
+        return "about a year"
+    if m < 30:
+        return "about a year and a half" if m < 24 else "about two years"
+    return f"about {round(m / 12)} years"
+
+
+def reason_category(text: Any) -> str | None:
+    """A CRM loss reason -> price/timing/no_decision/competitor/champion_left/not_fit/None."""
+    text = _clean(text)
+    if not isinstance(text, str):
+        return None
+    for category, pattern in _REASON_RULES:
+        if pattern.search(text):
+            return category
+    return None
+
+
+def persona_of(seniority: Any, title: Any = None) -> str:
+    """'executive' for c_level/vp/head (or an executive title when seniority is unknown)."""
+    s = _clean(seniority)
+    if isinstance(s, str):
+        s = s.casefold()
+        if s in ("executive", "practitioner"):
+            return s
+        if s in _EXEC_SENIORITY:
+            return "executive"
+        if s not in ("unknown", "other"):
+            return "practitioner"
+    t = _clean(title)
+    return "executive" if isinstance(t, str) and _EXEC_TITLE.search(t) else "practitioner"
+
+
+def event_context(event: Mapping[str, Any] | None) -> _Fields:
+    """The ``event`` node: dates written like Tue 8 Dec, booth like booth 412."""
+    if isinstance(event, _Fields):
+        return event
+    e = dict(event or {})
+    return _node("event", {
+        "name": e.get("name"), "city": e.get("city"), "venue": e.get("venue"),
+        "start_date": nice_date(e.get("start_date")), "end_date": nice_date(e.get("end_date")),
+        "dates": _date_range(e.get("start_date"), e.get("end_date")),
+        "booth": _booth(e.get("booth")), "dinner_venue": e.get("dinner_venue"),
+        "dinner_time": e.get("dinner_time"), "happy_hour_venue": e.get("happy_hour_venue"),
+        "happy_hour_time": e.get("happy_hour_time"), "talking_point": e.get("talking_point"),
+    })
+
+
+def rep_context(rep: Mapping[str, Any] | None) -> _Fields:
+    """The ``rep`` node (first name taken from the name when not given)."""
+    if isinstance(rep, _Fields):
+        return rep
+    r = dict(rep or {})
+    name = _clean(r.get("name"))
+    first = _clean(r.get("first_name")) or (str(name).split()[0] if name else None)
+    return _node("rep", {"name": name, "first_name": first, "email": r.get("email"),
+                         "title": r.get("title"), "phone": r.get("phone")})
+
+
+_CONTEXT_COLUMNS = (
+    "first_name", "last_name", "full_name", "email", "title", "seniority", "department",
+    "company", "city", "region", "country", "account_name", "account_industry", "industry",
+    "account_hq_city", "retarget_months", "months_since_loss", "retarget_reason", "loss_reason",
+    "retarget_opp_name", "retarget_amount", "retarget_stage", "met", "status", "talking_point",
+)
+
+
+def context_columns() -> tuple[str, ...]:
+    """The target columns :func:`build_context` reads (nothing else reaches a message)."""
+    return _CONTEXT_COLUMNS
+
+
+def build_context(target: Mapping[str, Any], *, event: Mapping[str, Any] | None,
+                  rep: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The nested merge context for one flat target row.
+
+    Only the fields in :func:`merge_fields` are copied; raw CRM text such as
+    ``loss_reason`` or notes never is (a loss reason becomes an outward-safe
+    ``deal.reason_phrase`` / ``deal.reason_sentence``). Missing values are
+    left out so ``| default(...)`` applies.
+    """
+    row = {k: v for k in _CONTEXT_COLUMNS if (v := _clean(target.get(k))) is not None}
+    g = row.get
+    first, last, full = g("first_name"), g("last_name"), g("full_name")
+    if full is None and (first or last):
+        full = " ".join(str(x) for x in (first, last) if x)
+    if first is None and isinstance(full, str) and " " in full:
+        first = full.split()[0]
+    event_node = event_context(event)
+    company = g("company") or g("account_name")
+    months = g("retarget_months")
+    months = g("months_since_loss") if months is None else months
+    category = reason_category(g("retarget_reason") or g("loss_reason"))
+    met = g("met")
+    if met is None and isinstance(g("status"), str):
+        met = g("status").casefold() in _MET_STATUSES or None
+    ctx: dict[str, Any] = {
+        "first_name": first, "last_name": last, "full_name": full, "email": g("email"),
+        "title": g("title"), "company": company, "city": g("city"), "region": g("region"),
+        "country": g("country"), "seniority": g("seniority"), "department": g("department"),
+        "met": bool(met) if met is not None else None,
+        "talking_point": g("talking_point") or event_node.get("talking_point"),
+    }
+    out: dict[str, Any] = {k: v for k, v in ctx.items() if v is not None}
+    out["persona"] = persona_of(g("seniority"), g("title"))
+    out["event"] = event_node
+    out["rep"] = rep_context(rep)
+    out["account"] = _node("account", {
+        "name": g("account_name") or company, "industry": g("account_industry") or g("industry"),
+        "city": g("account_hq_city")})
+    try:
+        whole = None if months is None else int(round(float(months)))
+    except (TypeError, ValueError):
+        whole = None
+    out["deal"] = _node("deal", {
+        "time_since": time_since(months), "months_since": whole,
+        "reason_phrase": REASON_PHRASES.get(category or ""),
+        "reason_sentence": REASON_SENTENCES.get(category or ""),
+        "name": g("retarget_opp_name"), "amount": g("retarget_amount"),
+        "stage": g("retarget_stage")})
+    return out
+
+
+def prepare_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """A caller's plain dict -> a render context (nested dicts tracked, missing dropped)."""
+    out: dict[str, Any] = {}
+    for key, value in context.items():
+        if isinstance(value, _Fields):
+            out[key] = value
+        elif isinstance(value, Mapping):
+            out[key] = _node(str(key), value)
+        elif (v := _clean(value)) is not None:
+            out[key] = v
+    return out

@@ -83,9 +83,12 @@ def export_frame(project: Project, ev: dict[str, Any], *, segment: str | None = 
     out = pd.DataFrame(index=t.index)
     out["target_id"] = t["target_key"]
     out["rep"] = t["rep"]
-    out["rep_email"] = t["rep"].map(rep_tab["email"]) if len(rep_tab) else pd.NA
-    out["rep_country"] = (t["rep"].map(rep_tab["country"]) if len(rep_tab) else pd.NA)
-    out["rep_country"] = out["rep_country"].fillna("US")
+    reps_obj = t["rep"].astype(object)
+    emails = {k: v for k, v in zip(rep_tab.index, rep_tab["email"], strict=True)}
+    countries = {k: (v if isinstance(v, str) and v else "US")
+                 for k, v in zip(rep_tab.index, rep_tab["country"], strict=True)}
+    out["rep_email"] = reps_obj.map(emails)
+    out["rep_country"] = reps_obj.map(countries).fillna("US")
     for c in ("segment", "priority", "first_name", "last_name", "full_name", "email", "phone",
               "title", "seniority", "company", "city", "region", "country", "distance_mi",
               "tier", "score", "reasons", "mql_status", "retarget", "subject", "body", "status",

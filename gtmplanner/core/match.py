@@ -13,9 +13,9 @@ This is what lets a roster meet the CRM. For each person, in order:
 3. **fuzzy** (score/100 x 0.9), only for the people still unmatched: account
    candidates are found by *blocking* (shared rare words, one-typo deletion
    neighbours of words, the name without spaces, or the person's name being
-   the distinctive start of one account's name), never all pairs; each
-   candidate pair is scored with rapidfuzz ``token_sort_ratio`` in one
-   ``process.cpdist`` call. A link needs the score over the threshold, a
+   the distinctive start of one account's name), never all pairs; the
+   candidate pairs are scored with rapidfuzz ``process.cpdist`` (the better of
+   ``ratio`` and ``token_sort_ratio``). A link needs the score over the threshold, a
    margin over the runner-up, a word-level guard (no extra or different
    words, numbers equal) and no conflicting work domain. Near misses are
    listed as candidates for review instead.
@@ -306,13 +306,15 @@ def _guard(q: str, a: str) -> bool:
     if any(c.isdigit() for w in rq + ra for c in w):
         return False  # "Region 1" is not "Region 2"
     x, y = "".join(rq), "".join(ra)
+    if x[0] != y[0]:
+        return False  # slips rarely hit the first letter: "Halgate" is not "Valgate"
     if Indel.normalized_similarity(x, y) >= GUARD_SIMILARITY:
         return True
-    # Words of 5+ letters may carry one slip (two from ten letters on), not in the first letter:
-    # "Aerospcae" is "Aerospace", but "Wealth" is not "Health".
+    # Words of 5+ letters may carry one slip (two from ten letters on):
+    # "Aerospcae" is "Aerospace", "Enregy" is "Energy".
     longest = max(len(x), len(y))
     allowed = 2 if longest >= 10 else 1 if longest >= 5 else 0
-    return x[0] == y[0] and OSA.distance(x, y, score_cutoff=allowed) <= allowed
+    return OSA.distance(x, y, score_cutoff=allowed) <= allowed
 
 
 def _fuzzy(res: _Result, todo: np.ndarray, p_key: pd.Series, p_raw: pd.Series,
@@ -447,19 +449,14 @@ def _match(people: pd.DataFrame, accounts: pd.DataFrame, *, email_col: str, comp
 
 
 def _candidates_json(res: _Result, acc: dict[str, Any], n: int) -> np.ndarray:
+    """JSON ``[[account_id, name, score], ...]`` for unlinked people with candidates."""
     out = np.full(n, None, dtype=object)
-    ids, names = acc["ids"], acc["name"]
+    ids, names = np.asarray(acc["ids"]).tolist(), acc["name"]
     for p, cands in res.cands.items():
-        if res.acc[p] >= 0 or not cands:
-            continue
-        out[p] = json.dumps([[_plain(ids[a]), None if pd.isna(names[a]) else str(names[a]),
-                              round(float(s), 1)] for a, s in cands], ensure_ascii=False)
+        if res.acc[p] < 0 and cands:
+            out[p] = json.dumps([[ids[a], None if pd.isna(names[a]) else str(names[a]),
+                                  round(float(s), 1)] for a, s in cands], ensure_ascii=False)
     return out
-
-
-def _plain(value: Any) -> Any:
-    """numpy scalar -> Python scalar for JSON."""
-    return value.item() if hasattr(value, "item") else value
 
 
 def _account_ids(acc: dict[str, Any], pos: np.ndarray) -> pd.array:

@@ -27,9 +27,7 @@ _NUMERIC = (
     rf"^(?P<a>\d{{1,2}})(?P<sep>[/.\-])(?P<b>\d{{1,2}})[/.\-](?P<y>\d{{4}}|\d{{2}})\.?{_TIME}{_TZ}$"
 )
 _WEEKDAY = r"(?:\pL+\.?,?\s+)?"
-_MONTH_FIRST = (
-    rf"^{_WEEKDAY}(?P<mon>\pL{{3,}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TIME}{_TZ}$"
-)
+_MONTH_FIRST = rf"^{_WEEKDAY}(?P<mon>\pL{{3,}})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TIME}{_TZ}$"
 _DAY_FIRST = (
     rf"^{_WEEKDAY}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?[\s\-](?P<mon>\pL{{3,}})\.?,?[\s\-]"
     rf"(?P<y>\d{{4}}|\d{{2}}){_TIME}{_TZ}$"
@@ -194,7 +192,9 @@ def _fixed_stages(arr: pa.Array, p: _Parts) -> None:
         if not todo.size:
             return
         sub = arr if todo.size == len(arr) else pc.take(arr, pa.array(todo))
-        hit = np.asarray(_np(pc.fill_null(pc.match_substring_regex(sub, pattern), False)), dtype=bool)
+        hit = np.asarray(
+            _np(pc.fill_null(pc.match_substring_regex(sub, pattern), False)), dtype=bool
+        )
         if not hit.any():
             continue
         sub = pc.filter(sub, pa.array(hit))
@@ -282,20 +282,37 @@ def _parse_unique(arr: pa.Array, dayfirst: bool | None) -> np.ndarray:
         p.y[rows], p.m[rows], p.d[rows] = (_field(parts, k) for k in ("y", "m", "d"))
         p.done[rows] = True
 
-    ok = p.done & (p.y >= 1900) & (p.y <= 2200)
+    return _assemble(p)
+
+
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_NS_PER_DAY = 86_400_000_000_000
+
+
+def _assemble(p: _Parts) -> np.ndarray:
+    """Components -> datetime64[ns]; invalid dates (Feb 30, hour 25...) become NaT."""
+    ok = p.done & (p.y >= 1900) & (p.y <= 2200) & (p.m >= 1) & (p.m <= 12) & (p.d >= 1)
     ok &= (p.H >= 0) & (p.H < 24) & (p.M >= 0) & (p.M < 60) & (p.S >= 0) & (p.S < 61)
-    frame = pd.DataFrame(
-        {
-            "year": np.where(ok, p.y, np.nan),
-            "month": np.where(ok, p.m, np.nan),
-            "day": np.where(ok, p.d, np.nan),
-            "hour": np.where(ok, p.H, 0),
-            "minute": np.where(ok, p.M, 0),
-            "second": np.where(ok, np.minimum(p.S, 59), 0),
-        }
+    y = np.where(ok, p.y, 2000).astype(np.int64)
+    m = np.where(ok, p.m, 1).astype(np.int64)
+    d = np.where(ok, p.d, 1).astype(np.int64)
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    dim = _DAYS_IN_MONTH[m] + ((m == 2) & leap)
+    ok &= d <= dim
+    # Days since 1970-01-01 (H. Hinnant's days_from_civil).
+    yy = y - (m <= 2)
+    era = yy // 400
+    yoe = yy - era * 400
+    doy = (153 * ((m + 9) % 12) + 2) // 5 + d - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    secs = (
+        np.where(ok, p.H, 0).astype(np.int64) * 3600
+        + np.where(ok, p.M, 0).astype(np.int64) * 60
+        + np.minimum(np.where(ok, p.S, 0), 59).astype(np.int64)
     )
-    out = pd.to_datetime(frame, errors="coerce").to_numpy(dtype="datetime64[ns]")
-    out = out + p.ns.astype("timedelta64[ns]")
+    ns = days * _NS_PER_DAY + secs * 1_000_000_000 + p.ns
+    out = ns.view("datetime64[ns]").copy()
+    out[~ok] = np.datetime64("NaT")
     ser = ~np.isnan(p.serial)
     if ser.any():
         ms = np.round(p.serial[ser] * 86_400_000).astype(np.int64)

@@ -71,9 +71,7 @@ def regex_verdict(lowered: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(res.to_numpy(zero_copy_only=False), dtype=bool)
 
     undecided = m(_UNDECIDED)
-    length = np.asarray(
-        pc.fill_null(pc.binary_length(lowered), 0).to_numpy(zero_copy_only=False)
-    )
+    length = np.asarray(pc.fill_null(pc.binary_length(lowered), 0).to_numpy(zero_copy_only=False))
     valid = m(_PLAIN) & (length <= _MAX_LENGTH)
     valid &= ~m(_LONG_LABEL)
     valid &= ~m(_R_LDH)

@@ -24,11 +24,37 @@ from gtmplanner.core.normalize_text import (
 __all__ = ["parse_employees", "parse_money"]
 
 _SYMBOLS: dict[str, str] = {
-    "us$": "USD", "usd$": "USD", "$": "USD", "c$": "CAD", "ca$": "CAD", "cad$": "CAD",
-    "a$": "AUD", "au$": "AUD", "nz$": "NZD", "hk$": "HKD", "s$": "SGD", "sg$": "SGD",
-    "r$": "BRL", "mx$": "MXN", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW",
-    "₽": "RUB", "₺": "TRY", "₪": "ILS", "₫": "VND", "฿": "THB", "₱": "PHP", "zł": "PLN",
-    "euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD", "pounds": "GBP",
+    "us$": "USD",
+    "usd$": "USD",
+    "$": "USD",
+    "c$": "CAD",
+    "ca$": "CAD",
+    "cad$": "CAD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "nz$": "NZD",
+    "hk$": "HKD",
+    "s$": "SGD",
+    "sg$": "SGD",
+    "r$": "BRL",
+    "mx$": "MXN",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "₩": "KRW",
+    "₽": "RUB",
+    "₺": "TRY",
+    "₪": "ILS",
+    "₫": "VND",
+    "฿": "THB",
+    "₱": "PHP",
+    "zł": "PLN",
+    "euro": "EUR",
+    "euros": "EUR",
+    "dollar": "USD",
+    "dollars": "USD",
+    "pounds": "GBP",
 }
 _CODES = (
     "usd eur gbp cad aud nzd chf jpy cny rmb inr sek nok dkk pln czk huf ron bgn hrk isk "
@@ -40,8 +66,19 @@ _CURRENCY_RE = (
     + r"|euros?|dollars?|pounds)\b)"
 )
 _MULTS: dict[str, float] = {
-    "k": 1e3, "thousand": 1e3, "tsd": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6,
-    "million": 1e6, "millions": 1e6, "b": 1e9, "bn": 1e9, "mrd": 1e9, "billion": 1e9,
+    "k": 1e3,
+    "thousand": 1e3,
+    "tsd": 1e3,
+    "m": 1e6,
+    "mm": 1e6,
+    "mn": 1e6,
+    "mio": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "mrd": 1e9,
+    "billion": 1e9,
     "billions": 1e9,
 }
 _MULT_RE = "|".join(sorted(_MULTS, key=len, reverse=True))
@@ -81,7 +118,10 @@ def _number_values(num: pa.Array, has_mult: np.ndarray) -> np.ndarray:
     occurs last and once is the decimal mark, unless the value reads as
     thousands groups (``1,234`` / ``1.234.567`` / ``12,34,567``).
     """
-    num = pc.replace_substring_regex(num, r"[ '’]", "")
+    spaced = _mask(num, r"[ '’]")
+    if spaced.any():
+        sub = pc.replace_substring_regex(pc.filter(num, pa.array(spaced)), r"[ '’]", "")
+        num = pc.replace_with_mask(num, pa.array(spaced), sub)
     digits = digits_only(num)
     no_digits = pc.equal(digits, lit(""))
     digits = pc.if_else(no_digits, pa.scalar(None, pa.large_string()), digits)
@@ -97,7 +137,12 @@ def _number_values(num: pa.Array, has_mult: np.ndarray) -> np.ndarray:
     lead_zero = _np(pc.fill_null(pc.starts_with(num, "0"), False)).astype(bool)
 
     def grouped(first: np.ndarray, last: np.ndarray, count: np.ndarray, step: int) -> np.ndarray:
-        return (length - last - 1 == 3) & (first >= 1) & (first <= 3) & (last - first == step * (count - 1))
+        return (
+            (length - last - 1 == 3)
+            & (first >= 1)
+            & (first <= 3)
+            & (last - first == step * (count - 1))
+        )
 
     dec = np.full(len(num), -2, dtype=np.int64)  # -2 unparseable, -1 integer, else position
     plain = (nc == 0) & (nd == 0)
@@ -133,8 +178,7 @@ def _currency(low: pa.Array) -> pa.Array:
 
 def _parse_money_unique(u: pd.Series) -> tuple[np.ndarray, pa.Array]:
     a = to_arrow(u)
-    low = pc.utf8_lower(a)
-    low = pc.replace_substring_regex(low, r"[\x{00A0}\x{202F}\x{2009}]", " ")
+    low = pc.utf8_lower(a)  # clean_text already turned NBSP / thin spaces into spaces
     # One run of digits and separators, with text before (pre) and after (post).
     matched = _mask(low, _ONE_NUMBER)
     head = pc.extract_regex(low, _HEAD_RE)
@@ -143,8 +187,13 @@ def _parse_money_unique(u: pd.Series) -> tuple[np.ndarray, pa.Array]:
     num = pc.utf8_rtrim(pc.fill_null(pc.struct_field(head, "num"), empty), " .,'’")
     tail = pc.extract_regex(pc.utf8_reverse(low), r"^(?P<p>\D*)")
     post = pc.utf8_reverse(pc.fill_null(pc.struct_field(tail, "p"), empty))
-    mult_parts = pc.extract_regex(post, _MULT_HEAD)
-    mult_s = pc.fill_null(pc.struct_field(mult_parts, "mult"), empty)
+    maybe_mult = _mask(post, r"^\s*[kmbt]")
+    mult_s = pa.array([""] * len(post), pa.large_string())
+    if maybe_mult.any():
+        sel = pa.array(maybe_mult)
+        mult_parts = pc.extract_regex(pc.filter(post, sel), _MULT_HEAD)
+        found = pc.fill_null(pc.struct_field(mult_parts, "mult"), empty)
+        mult_s = pc.replace_with_mask(mult_s, sel, found)
     mult_keys = pa.array(list(_MULTS), pa.large_string())
     mult_idx = pc.index_in(mult_s, value_set=mult_keys)
     mult = np.asarray(
@@ -169,8 +218,12 @@ def _parse_money_unique(u: pd.Series) -> tuple[np.ndarray, pa.Array]:
     else:
         junk = np.zeros(len(value), dtype=bool)
     value = np.where(matched & ~junk, value, np.nan)
-    currency = _currency(low)
-    currency = pc.if_else(pa.array(np.isnan(value)), pa.scalar(None, pa.large_string()), currency)
+    # The currency marker is in the text around the number (pre / post).
+    marked = _mask(rest, r"[^\s|()+\-−–]") & ~np.isnan(value)
+    currency = pa.nulls(len(value), pa.large_string())
+    if marked.any():
+        sel = pa.array(marked)
+        currency = pc.replace_with_mask(currency, sel, _currency(pc.filter(rest, sel)))
     return value, currency
 
 
@@ -190,7 +243,9 @@ def parse_money(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     codes, uniques = pd.factorize(cleaned, use_na_sentinel=True)
     value, currency = _parse_money_unique(pd.Series(uniques))
     amount = np.where(codes >= 0, value[np.maximum(codes, 0)] if len(value) else np.nan, np.nan)
-    cur_arr = pd.array(currency, dtype=STR_DTYPE) if len(currency) else pd.array([], dtype=STR_DTYPE)
+    cur_arr = (
+        pd.array(currency, dtype=STR_DTYPE) if len(currency) else pd.array([], dtype=STR_DTYPE)
+    )
     cur = cur_arr.take(codes, allow_fill=True)
     return pd.Series(amount, index=s.index, dtype=float), pd.Series(cur, index=s.index)
 
@@ -208,9 +263,7 @@ _EMPLOYEES_RE = (
 def _count(num: pa.Array, suffix: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(count, from_suffix): '1,200' -> 1200; '1.5' with 'k' -> 1500."""
     k = pc.fill_null(suffix, lit(""))
-    mult = np.where(
-        _mask(k, "^k$"), 1e3, np.where(_mask(k, "^m$"), 1e6, 1.0)
-    )
+    mult = np.where(_mask(k, "^k$"), 1e3, np.where(_mask(k, "^m$"), 1e6, 1.0))
     has_suffix = mult > 1
     stripped = pc.replace_substring_regex(pc.fill_null(num, lit("")), r"[ '’]", "")
     as_int = _to_float(pc.replace_substring_regex(stripped, r"[.,]", ""))

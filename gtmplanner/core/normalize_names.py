@@ -131,10 +131,12 @@ def _fast_split(a: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         lone = _bool(pc.match_substring_regex(rest, r"^[^ ]+$"))
         rest_np = _np(rest).astype(object)
         f = np.where(lone, rest_np, f)
-        ok = (ok | (lone & _bool(pc.match_substring_regex(rest, r"^\pL+(?:['’\-]\pL+)*\.?$"))))
+        ok = ok | (lone & _bool(pc.match_substring_regex(rest, r"^\pL+(?:['’\-]\pL+)*\.?$")))
         last_tok = pc.struct_field(parts, "last")
         last_plain = ~_bool(pc.is_in(pc.utf8_lower(last_tok), value_set=_special_tokens()))
-        ok &= comma & last_plain & ~_bool(pc.is_in(pc.utf8_lower(rest), value_set=_special_tokens()))
+        ok &= (
+            comma & last_plain & ~_bool(pc.is_in(pc.utf8_lower(rest), value_set=_special_tokens()))
+        )
         first = np.where(ok, f, first)
         last = np.where(ok, _np(last_tok).astype(object), last)
         decided |= ok
@@ -173,14 +175,56 @@ def split_full_names(full: pd.Series) -> tuple[pd.Series, pd.Series]:
 # ---------------------------------------------------------------- capitalisation
 
 _LOWER_PARTICLES = frozenset(
-    {"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "dos",
-     "das", "do", "ter", "ten", "bin", "ibn", "y", "e", "zu", "af", "av"}
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "dos",
+        "das",
+        "do",
+        "ter",
+        "ten",
+        "bin",
+        "ibn",
+        "y",
+        "e",
+        "zu",
+        "af",
+        "av",
+    }
 )
 _UPPER_WORDS = frozenset({"ii", "iii", "iv", "vi", "vii", "viii"})
 _MAC_NAMES = frozenset(
-    {"macdonald", "macleod", "macarthur", "macgregor", "macintyre", "macmillan", "macneil",
-     "macneill", "macpherson", "maclean", "macdougall", "macfarlane", "maclachlan",
-     "macinnes", "mackinnon", "maclennan", "macaulay", "macrae", "macallister"}
+    {
+        "macdonald",
+        "macleod",
+        "macarthur",
+        "macgregor",
+        "macintyre",
+        "macmillan",
+        "macneil",
+        "macneill",
+        "macpherson",
+        "maclean",
+        "macdougall",
+        "macfarlane",
+        "maclachlan",
+        "macinnes",
+        "mackinnon",
+        "maclennan",
+        "macaulay",
+        "macrae",
+        "macallister",
+    }
 )
 _APOS_PREFIX = re.compile(r"^([a-z])(['’])([a-z]{2,})$")
 

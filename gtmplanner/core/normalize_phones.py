@@ -20,7 +20,7 @@ Everything else is parsed by phonenumbers, once per unique (text, region).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -48,9 +48,7 @@ __all__ = ["normalize_phones", "parse_phone_slow", "prepare_phone_text"]
 
 _NANP_FAST = frozenset({"US", "CA"})
 _SHAPE = r"^\+?[0-9 ().\-]+$"
-_EXT = (
-    r"^(?P<num>.*?[0-9)])[ ,]*(?i:ext\.?|extension|x|#)[.:]?[ ,\-]*(?P<ext>[0-9]{1,6})$"
-)
+_EXT = r"^(?P<num>.*?[0-9)])[ ,]*(?i:ext\.?|extension|x|#)[.:]?[ ,\-]*(?P<ext>[0-9]{1,6})$"
 _SCI = r"^[+-]?\d(?:[.,]\d+)?[eE][+-]?\d{1,3}$"
 
 
@@ -70,7 +68,7 @@ def prepare_phone_text(text: str) -> str:
         t = t[: t.index(".")]
     m = re.match(r"^[ (]*0 *0 *(?=\d)", t)
     if m:
-        t = "+" + t[m.end():]
+        t = "+" + t[m.end() :]
     return t
 
 
@@ -108,7 +106,7 @@ class _CountryInfo:
         self.idd = md.international_prefix
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cc_info(cc: int) -> _CountryInfo | None:
     main_region = region_code_for_country_code(cc)
     md = PhoneMetadata.metadata_for_region_or_calling_code(cc, main_region)
@@ -117,7 +115,7 @@ def _cc_info(cc: int) -> _CountryInfo | None:
     return _CountryInfo(cc, md, md)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _region_info(region: str) -> _CountryInfo | None:
     """Info for national-format numbers: only for regions that are their code's main region."""
     md = PhoneMetadata.metadata_for_region(region)
@@ -126,7 +124,7 @@ def _region_info(region: str) -> _CountryInfo | None:
     return _CountryInfo(md.country_code, md, md)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cc_lookup() -> dict[str, int]:
     return {str(cc): cc for cc in COUNTRY_CODE_TO_REGION_CODE if cc}
 
@@ -207,7 +205,9 @@ def _fast_path(text: pa.Array, regions: np.ndarray) -> pa.Array:
         values = np.array(list(lookup.values()), dtype=np.int64)
         cc = np.zeros(n, dtype=np.int64)
         for k in (1, 2, 3):
-            pos = _np(pc.fill_null(pc.index_in(pc.utf8_slice_codeunits(digits, 0, k), value_set=keys), -1))
+            pos = _np(
+                pc.fill_null(pc.index_in(pc.utf8_slice_codeunits(digits, 0, k), value_set=keys), -1)
+            )
             pos = pos.astype(np.int64)
             take_k = cand & (cc == 0) & (pos >= 0)
             cc[take_k] = values[pos[take_k]]
@@ -269,7 +269,11 @@ def _regions(region: pd.Series | str | None, index: pd.Index, default: str) -> p
     if isinstance(region, str):
         code = region.strip().upper()
         return pd.Series(code if code in SUPPORTED_REGIONS else default, index=index, dtype=object)
-    r = as_str_series(region).reindex(index) if not region.index.equals(index) else as_str_series(region)
+    r = (
+        as_str_series(region).reindex(index)
+        if not region.index.equals(index)
+        else as_str_series(region)
+    )
     codes = r.str.strip().str.upper()
     known = codes.isin(SUPPORTED_REGIONS)
     other = ~known & codes.notna()
@@ -311,7 +315,9 @@ def normalize_phones(
     valid_pairs = p_uniques >= 0
     text_idx = np.where(valid_pairs, p_uniques // (len(r_uniques) + 1), 0)
     reg_idx = np.where(valid_pairs, p_uniques % (len(r_uniques) + 1), 0)
-    u_text = np.asarray(t_uniques, dtype=object)[text_idx] if len(t_uniques) else np.array([], object)
+    u_text = (
+        np.asarray(t_uniques, dtype=object)[text_idx] if len(t_uniques) else np.array([], object)
+    )
     u_reg = np.asarray(r_uniques, dtype=object)[reg_idx] if len(r_uniques) else np.array([], object)
     u_text = np.where(valid_pairs, u_text, None) if len(u_text) else u_text
     res = np.full(len(p_uniques), None, dtype=object)

@@ -10,7 +10,7 @@ unique value.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -29,22 +29,66 @@ __all__ = [
 # Names people write that pycountry does not list (keys are matched after country_key()).
 _COUNTRY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "US": (
-        "USA", "U.S.", "U.S.A.", "US of A", "America", "United States of America",
-        "États-Unis", "Etats-Unis d'Amérique", "Estados Unidos", "Estados Unidos de América",
-        "EE.UU.", "EEUU", "EUA", "Vereinigte Staaten", "Stati Uniti", "Verenigde Staten",
-        "United States (USA)", "The States",
+        "USA",
+        "U.S.",
+        "U.S.A.",
+        "US of A",
+        "America",
+        "United States of America",
+        "États-Unis",
+        "Etats-Unis d'Amérique",
+        "Estados Unidos",
+        "Estados Unidos de América",
+        "EE.UU.",
+        "EEUU",
+        "EUA",
+        "Vereinigte Staaten",
+        "Stati Uniti",
+        "Verenigde Staten",
+        "United States (USA)",
+        "The States",
     ),
     "GB": (
-        "UK", "U.K.", "Great Britain", "Britain", "England", "Scotland", "Wales",
-        "Northern Ireland", "United Kingdom of Great Britain and Northern Ireland",
-        "Royaume-Uni", "Reino Unido", "Vereinigtes Königreich", "Regno Unito",
-        "Verenigd Koninkrijk", "Großbritannien", "Grossbritannien", "Grande-Bretagne",
-        "Gran Bretaña", "England, UK", "GBR", "UK (England)",
+        "UK",
+        "U.K.",
+        "Great Britain",
+        "Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+        "United Kingdom of Great Britain and Northern Ireland",
+        "Royaume-Uni",
+        "Reino Unido",
+        "Vereinigtes Königreich",
+        "Regno Unito",
+        "Verenigd Koninkrijk",
+        "Großbritannien",
+        "Grossbritannien",
+        "Grande-Bretagne",
+        "Gran Bretaña",
+        "England, UK",
+        "GBR",
+        "UK (England)",
     ),
-    "NL": ("Holland", "The Netherlands", "Nederland", "Niederlande", "Pays-Bas",
-           "Países Bajos", "Paesi Bassi"),
-    "DE": ("Deutschland", "Allemagne", "Alemania", "Germania", "Duitsland", "BRD",
-           "Federal Republic of Germany"),
+    "NL": (
+        "Holland",
+        "The Netherlands",
+        "Nederland",
+        "Niederlande",
+        "Pays-Bas",
+        "Países Bajos",
+        "Paesi Bassi",
+    ),
+    "DE": (
+        "Deutschland",
+        "Allemagne",
+        "Alemania",
+        "Germania",
+        "Duitsland",
+        "BRD",
+        "Federal Republic of Germany",
+    ),
     "FR": ("Frankreich", "Francia", "Frankrijk", "République française"),
     "ES": ("España", "Spanien", "Espagne", "Spagna", "Spanje"),
     "IT": ("Italia", "Italien", "Italie", "Italië"),
@@ -66,8 +110,16 @@ _COUNTRY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "MX": ("México", "Mexique", "Mexiko"),
     "CA": ("Canadá", "Kanada"),
     "JP": ("Nippon", "Nihon", "Japon", "Japón", "Giappone", "日本"),
-    "CN": ("PRC", "P.R.C.", "People's Republic of China", "China (PRC)", "Chine",
-           "Volksrepublik China", "中国", "Mainland China"),
+    "CN": (
+        "PRC",
+        "P.R.C.",
+        "People's Republic of China",
+        "China (PRC)",
+        "Chine",
+        "Volksrepublik China",
+        "中国",
+        "Mainland China",
+    ),
     "IN": ("Bharat", "Indien", "Inde"),
     "AU": ("Australien", "Australie"),
     "NZ": ("Neuseeland", "Nouvelle-Zélande", "Aotearoa"),
@@ -75,8 +127,15 @@ _COUNTRY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "ZA": ("Südafrika", "Afrique du Sud", "Sudáfrica", "RSA"),
     "SG": ("Singapur", "Singapour"),
     "TR": ("Turkey", "Turkiye", "Türkei", "Turquie", "Turquía"),
-    "KR": ("Korea", "Korea (South)", "Republic of Korea", "S. Korea", "Südkorea", "Corée du Sud",
-           "대한민국"),
+    "KR": (
+        "Korea",
+        "Korea (South)",
+        "Republic of Korea",
+        "S. Korea",
+        "Südkorea",
+        "Corée du Sud",
+        "대한민국",
+    ),
     "KP": ("Korea (North)", "N. Korea", "DPRK"),
     "VN": ("Viet Nam",),
     "TW": ("Taiwan (ROC)", "Republic of China", "ROC"),
@@ -95,8 +154,14 @@ _COUNTRY_SYNONYMS: dict[str, tuple[str, ...]] = {
     "SZ": ("Swaziland",),
     "MM": ("Burma",),
     "CV": ("Cape Verde",),
-    "CD": ("DR Congo", "DRC", "Democratic Republic of the Congo", "Congo (DRC)",
-           "Congo-Kinshasa", "Congo, Democratic Republic of the"),
+    "CD": (
+        "DR Congo",
+        "DRC",
+        "Democratic Republic of the Congo",
+        "Congo (DRC)",
+        "Congo-Kinshasa",
+        "Congo, Democratic Republic of the",
+    ),
     "CG": ("Republic of the Congo", "Congo-Brazzaville", "Congo (Republic)"),
     "PS": ("Palestine", "Palestinian Territories"),
     "VA": ("Vatican", "Vatican City", "Holy See"),
@@ -141,8 +206,13 @@ def country_key(text: str) -> str:
 def _country_lookup() -> dict[str, str]:
     table: dict[str, str] = {}
     for c in pycountry.countries:
-        for name in (c.alpha_2, c.alpha_3, c.name, getattr(c, "official_name", None),
-                     getattr(c, "common_name", None)):
+        for name in (
+            c.alpha_2,
+            c.alpha_3,
+            c.name,
+            getattr(c, "official_name", None),
+            getattr(c, "common_name", None),
+        ):
             if name:
                 table.setdefault(country_key(name), c.alpha_2)
     for code, names in _COUNTRY_SYNONYMS.items():
@@ -176,9 +246,7 @@ def normalize_country(s: pd.Series) -> pd.Series:
 
 @lru_cache(maxsize=1)
 def _names_by_code() -> dict[str, str]:
-    names = {
-        c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries
-    }
+    names = {c.alpha_2: getattr(c, "common_name", None) or c.name for c in pycountry.countries}
     names.update(_DISPLAY_NAMES)
     return names
 
@@ -194,33 +262,83 @@ def country_name(code_series: pd.Series) -> pd.Series:
 
 _REGION_EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
     "US": {
-        "AL": ("Ala",), "AZ": ("Ariz",), "AR": ("Ark",), "CA": ("Calif", "Cal", "Cali"),
-        "CO": ("Colo",), "CT": ("Conn",), "DE": ("Del",), "FL": ("Fla",), "GA": ("Ga",),
-        "IL": ("Ill",), "IN": ("Ind",), "KS": ("Kan", "Kans"), "KY": ("Ky",), "LA": ("La",),
-        "MD": ("Md",), "MA": ("Mass",), "MI": ("Mich",), "MN": ("Minn",), "MS": ("Miss",),
-        "MO": ("Mo",), "MT": ("Mont",), "NE": ("Neb", "Nebr"), "NV": ("Nev",), "NH": ("N.H.",),
-        "NJ": ("N.J.",), "NM": ("N.M.", "N.Mex"), "NY": ("N.Y.", "New York State"),
-        "NC": ("N.C.",), "ND": ("N.D.", "N.Dak"), "OK": ("Okla",), "OR": ("Ore", "Oreg"),
-        "PA": ("Pa", "Penn", "Penna"), "RI": ("R.I.",), "SC": ("S.C.",),
-        "SD": ("S.D.", "S.Dak"), "TN": ("Tenn",), "TX": ("Tex",), "VT": ("Vt",), "VA": ("Va",),
-        "WA": ("Wash", "Washington State"), "WV": ("W.Va", "W.V."), "WI": ("Wis", "Wisc"),
-        "WY": ("Wyo",), "DC": ("D.C.", "Washington DC", "Washington D.C.", "Washington, D.C."),
-        "AK": ("Alas",), "HI": ("Hawai'i",), "PR": ("Puerto Rico",),
+        "AL": ("Ala",),
+        "AZ": ("Ariz",),
+        "AR": ("Ark",),
+        "CA": ("Calif", "Cal", "Cali"),
+        "CO": ("Colo",),
+        "CT": ("Conn",),
+        "DE": ("Del",),
+        "FL": ("Fla",),
+        "GA": ("Ga",),
+        "IL": ("Ill",),
+        "IN": ("Ind",),
+        "KS": ("Kan", "Kans"),
+        "KY": ("Ky",),
+        "LA": ("La",),
+        "MD": ("Md",),
+        "MA": ("Mass",),
+        "MI": ("Mich",),
+        "MN": ("Minn",),
+        "MS": ("Miss",),
+        "MO": ("Mo",),
+        "MT": ("Mont",),
+        "NE": ("Neb", "Nebr"),
+        "NV": ("Nev",),
+        "NH": ("N.H.",),
+        "NJ": ("N.J.",),
+        "NM": ("N.M.", "N.Mex"),
+        "NY": ("N.Y.", "New York State"),
+        "NC": ("N.C.",),
+        "ND": ("N.D.", "N.Dak"),
+        "OK": ("Okla",),
+        "OR": ("Ore", "Oreg"),
+        "PA": ("Pa", "Penn", "Penna"),
+        "RI": ("R.I.",),
+        "SC": ("S.C.",),
+        "SD": ("S.D.", "S.Dak"),
+        "TN": ("Tenn",),
+        "TX": ("Tex",),
+        "VT": ("Vt",),
+        "VA": ("Va",),
+        "WA": ("Wash", "Washington State"),
+        "WV": ("W.Va", "W.V."),
+        "WI": ("Wis", "Wisc"),
+        "WY": ("Wyo",),
+        "DC": ("D.C.", "Washington DC", "Washington D.C.", "Washington, D.C."),
+        "AK": ("Alas",),
+        "HI": ("Hawai'i",),
+        "PR": ("Puerto Rico",),
     },
     "CA": {
-        "QC": ("Que", "Québec", "PQ", "P.Q."), "ON": ("Ont",), "BC": ("B.C.",),
-        "AB": ("Alta",), "SK": ("Sask",), "MB": ("Man",), "NS": ("N.S.",), "NB": ("N.B.",),
-        "NL": ("Nfld", "Newfoundland", "Labrador", "NF"), "PE": ("P.E.I.", "PEI"),
-        "YT": ("Yukon Territory", "Y.T."), "NT": ("N.W.T.", "NWT"), "NU": ("Nvt",),
+        "QC": ("Que", "Québec", "PQ", "P.Q."),
+        "ON": ("Ont",),
+        "BC": ("B.C.",),
+        "AB": ("Alta",),
+        "SK": ("Sask",),
+        "MB": ("Man",),
+        "NS": ("N.S.",),
+        "NB": ("N.B.",),
+        "NL": ("Nfld", "Newfoundland", "Labrador", "NF"),
+        "PE": ("P.E.I.", "PEI"),
+        "YT": ("Yukon Territory", "Y.T."),
+        "NT": ("N.W.T.", "NWT"),
+        "NU": ("Nvt",),
     },
     "AU": {
-        "NSW": ("N.S.W.",), "VIC": ("Vic",), "QLD": ("Qld",), "TAS": ("Tas",),
-        "WA": ("W.A.",), "SA": ("S.A.",), "NT": ("N.T.",), "ACT": ("A.C.T.",),
+        "NSW": ("N.S.W.",),
+        "VIC": ("Vic",),
+        "QLD": ("Qld",),
+        "TAS": ("Tas",),
+        "WA": ("W.A.",),
+        "SA": ("S.A.",),
+        "NT": ("N.T.",),
+        "ACT": ("A.C.T.",),
     },
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _region_lookup(country: str) -> dict[str, str]:
     table: dict[str, str] = {}
     if country == "*":

@@ -33,9 +33,7 @@ __all__ = [
 ]
 
 #: Cell values that mean "no value" (compared case-insensitively after cleaning).
-NULL_MARKERS: frozenset[str] = frozenset(
-    {"", "--", "-", "n/a", "na", "null", "none", "#n/a"}
-)
+NULL_MARKERS: frozenset[str] = frozenset({"", "--", "-", "n/a", "na", "null", "none", "#n/a"})
 
 #: The dtype of every text Series we return (pandas' default ``str``; NA is NaN).
 STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
@@ -149,17 +147,15 @@ def clean_text(s: pd.Series) -> pd.Series:
 
 # ---------------------------------------------------------------- booleans
 
-_TRUE = {
-    "yes", "y", "true", "t", "1", "1.0", "x", "✓", "✔", "✔️", "☑", "☑️", "✅",
-    "checked", "checked in", "checked-in", "checkedin", "attended", "present",
-    "showed", "showed up", "ja", "j", "sí", "si", "oui", "o", "opted out",
-    "opted-out", "optout", "opt-out", "opt out", "unsubscribed", "on",
-}
-_FALSE = {
-    "no", "n", "false", "f", "0", "0.0", "absent", "no-show", "no show", "noshow",
-    "not attended", "did not attend", "didn't attend", "not checked in", "nein",
-    "non", "off", "✗", "✘", "❌",
-}
+_TRUE = frozenset(
+    "yes|y|true|t|1|1.0|x|✓|✔|✔️|☑|☑️|✅|checked|checked in|checked-in|checkedin|attended|"
+    "present|showed|showed up|ja|sí|si|oui|opted out|opted-out|optout|opt-out|opt out|"
+    "unsubscribed|on".split("|")
+)
+_FALSE = frozenset(
+    "no|n|false|f|0|0.0|absent|no-show|no show|noshow|not attended|did not attend|"
+    "didn't attend|not checked in|nein|non|off|✗|✘|❌".split("|")
+)
 
 
 def parse_bool(s: pd.Series) -> pd.Series:
@@ -169,8 +165,6 @@ def parse_bool(s: pd.Series) -> pd.Series:
     ``'nein'``, ``'0'`` -> False; ``'Attending'`` (registered only) -> NA.
     """
     s = as_str_series(s)
-    if s.dtype != STR_DTYPE:  # pragma: no cover - as_str_series guarantees it
-        s = s.astype(STR_DTYPE)
 
     def decide(u: pd.Series) -> np.ndarray:
         key = clean_text(u).str.lower()
@@ -221,7 +215,11 @@ def normalize_url(s: pd.Series) -> pd.Series:
         hostpath = pc.binary_join_element_wise(host, rest, empty)
         li = pc.extract_regex(hostpath, _LINKEDIN_RE)
         li_url = pc.binary_join_element_wise(
-            lit("https://www.linkedin.com/"), pc.struct_field(li, "kind"), lit("/"), pc.struct_field(li, "slug"), empty
+            lit("https://www.linkedin.com/"),
+            pc.struct_field(li, "kind"),
+            lit("/"),
+            pc.struct_field(li, "slug"),
+            empty,
         )
         return pc.if_else(pc.is_valid(li_url), li_url, url)
 

@@ -45,7 +45,9 @@ def event_targets(project: Project, ev: dict[str, Any], *, segment: str | None =
         frame = people_frame(project, event=ev)
     seg_names = dict(project.conn.execute("SELECT id, name FROM segments WHERE event_id=?",
                                           (ev["id"],)).fetchall())
-    people = frame.drop(columns=[c for c in ("score", "tier", "reasons") if c in frame])
+    people = frame.rename(columns={"notes": "person_notes"})
+    people = people.drop(columns=[c for c in people.columns if c in TARGET_COLS or
+                                  c in ("target_rep", "target_status")])
     joined = people.reindex(t["person_id"].to_numpy())
     joined.index = t.index
     out = pd.concat([t, joined], axis=1)

@@ -26,7 +26,7 @@ import math
 import re
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,7 +34,7 @@ from typing import Any
 
 import jinja2
 import pandas as pd
-from jinja2 import meta, nodes
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.filters import FILTERS
@@ -42,14 +42,21 @@ from jinja2.runtime import ChainableUndefined, missing
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from gtmplanner.core import default_templates as texts
+from gtmplanner.core.default_templates import (
+    build_context,
+    context_columns,
+    event_context,
+    nice_date,
+    persona_of,
+    prepare_context,
+    rep_context,
+)
 from gtmplanner.core.errors import GtmError
 from gtmplanner.core.normalize_text import STR_DTYPE
-from gtmplanner.core.template_context import build_context, context_columns, prepare_context
-from gtmplanner.core.template_context import persona_of as persona_of
 
 __all__ = [
     "PLAYS", "MessageTemplate", "RenderResult", "TemplateError", "build_context",
-    "choose_template", "default_templates", "merge_fields", "preview", "render",
+    "choose_template", "default_templates", "merge_fields", "persona_of", "preview", "render",
     "render_many", "validate_template",
 ]
 
@@ -123,7 +130,7 @@ class _RenderState:
         self.ticks += 1
         if self.ticks > MAX_ITERATIONS:
             raise _Limit(f"too many loop steps (over {MAX_ITERATIONS:,})")
-        if not self.ticks & 1023 and time.monotonic() > self.deadline:
+        if not self.ticks & 127 and time.monotonic() > self.deadline:
             raise _Limit(f"took longer than {MAX_RENDER_SECONDS:g} s (a runaway loop?)")
 
 
@@ -177,8 +184,7 @@ def _f_join(value: Any, d: str = "", attribute: Any = None) -> str:
     parts: list[str] = []
     total = 0
     for item in _loop_guard(value):
-        s = str(item if attribute is None else jinja2.filters.environmentfilter_getattr(item,
-                                                                                  attribute))
+        s = str(item if attribute is None else _ENV.getattr(item, attribute))
         total += len(s) + len(d)
         if total > MAX_VALUE_CHARS:
             raise _Limit(f"value too long (over {MAX_VALUE_CHARS:,} characters)")
@@ -191,7 +197,6 @@ def _f_replace(s: Any, old: Any, new: Any, count: int | None = None) -> str:
     n = s.count(old) if old else len(s) + 1
     if count is not None and count >= 0:
         n = min(n, count)
-    _check_len("x" * 0) if False else None
     if len(s) + n * max(len(new) - len(old), 0) > MAX_VALUE_CHARS:
         raise _Limit(f"value too long (over {MAX_VALUE_CHARS:,} characters)")
     return s.replace(old, new, -1 if count is None else count)
@@ -204,7 +209,6 @@ def _f_center(value: Any, width: int = 80) -> str:
 
 
 def _f_nice_date(value: Any) -> str:
-    from gtmplanner.core.template_context import nice_date
     return nice_date(value) or ""
 
 
@@ -216,12 +220,12 @@ _SAFE_FILTERS: dict[str, Any] = {name: FILTERS[name] for name in _PLAIN_FILTERS}
 _SAFE_FILTERS.update({
     "join": _f_join, "replace": _f_replace, "center": _f_center, "nice_date": _f_nice_date,
     "list": _materialize,
-    "sort": lambda env, v, *a, **k: FILTERS["sort"](env, _materialize(v), *a, **k),
-    "unique": lambda env, v, *a, **k: FILTERS["unique"](env, _materialize(v), *a, **k),
+    "sort": jinja2.pass_environment(
+        lambda env, v, *a, **k: FILTERS["sort"](env, _materialize(v), *a, **k)),
+    "unique": jinja2.pass_environment(
+        lambda env, v, *a, **k: FILTERS["unique"](env, _materialize(v), *a, **k)),
     "reverse": lambda v: v[::-1] if isinstance(v, str) else _materialize(v)[::-1],
 })
-for _name in ("sort", "unique"):
-    _SAFE_FILTERS[_name].jinja_pass_arg = jinja2.utils._PassArg.environment  # type: ignore
 
 _STR_METHODS = frozenset({"upper", "lower", "title", "capitalize", "casefold", "strip", "lstrip",
                           "rstrip", "split", "rsplit", "splitlines", "startswith", "endswith",
@@ -383,16 +387,13 @@ def _error_line(exc: BaseException, tmpl: jinja2.Template, part: str) -> int | N
 
 def _run(compiled: _Part, context: Mapping[str, Any], name: str | None, part: str) -> str:
     tmpl = compiled.template
-    state = _STATE.get()
     chunks: list[str] = []
     size = 0
     try:
-        for chunk in tmpl.root_render_func(tmpl.new_context(dict(context))):
+        for chunk in tmpl.root_render_func(tmpl.new_context(context, shared=True)):
             size += len(chunk)
             if size > MAX_MESSAGE_CHARS:
                 raise _Limit(f"message too long (over {MAX_MESSAGE_CHARS:,} characters)")
-            if state is not None and time.monotonic() > state.deadline:
-                raise _Limit(f"took longer than {MAX_RENDER_SECONDS:g} s (a runaway loop?)")
             chunks.append(chunk)
     except Exception as exc:  # noqa: BLE001 - every template failure becomes one line
         msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -420,9 +421,10 @@ def _render_tracked(template: MessageTemplate, context: Mapping[str, Any]
     body_part = _compile(template.body, template.name, "body")
     state = _RenderState(deadline=time.monotonic() + MAX_RENDER_SECONDS)
     token = _STATE.set(state)
+    full = {**_ENV.globals, **context}
     try:
-        subject = _run(subject_part, context, template.name, "subject")
-        body = _run(body_part, context, template.name, "body")
+        subject = _run(subject_part, full, template.name, "subject")
+        body = _run(body_part, full, template.name, "body")
     finally:
         _STATE.reset(token)
     return _tidy_subject(subject), _tidy_body(body), state.missing
@@ -472,13 +474,15 @@ def _missing_message(path: str, count: int, fallbacks: Mapping[str, str]) -> str
 def _rep_lookup(reps: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Mapping[str, Any]]:
     out: dict[str, Mapping[str, Any]] = {}
     for key, rep in (reps or {}).items():
-        out["".join(str(key).split()).casefold()] = rep
+        out["".join(str(key).split()).casefold()] = rep_context({"name": key, **dict(rep)})
     return out
 
 
 def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplate],
                 targets: pd.DataFrame, *, event: Mapping[str, Any] | None,
-                reps: Mapping[str, Mapping[str, Any]] | None = None) -> RenderResult:
+                reps: Mapping[str, Mapping[str, Any]] | None = None,
+                progress: Callable[[float], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> RenderResult:
     """Render a message for every target row (index kept).
 
     With several templates, each row takes the one named in its ``template``
@@ -486,6 +490,8 @@ def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplat
     ``rep`` column picks the rep from ``reps`` (name -> rep fields). Each
     template compiles once. Rows that fail get NA and one line in ``errors``
     per distinct problem; ``missing`` counts targets per missing merge field.
+    ``progress(fraction)`` is called every 1,000 rows; when ``cancelled()``
+    turns true a GtmError("rendering cancelled") is raised.
     """
     many = not isinstance(template_or_templates, MessageTemplate)
     templates = list(template_or_templates) if many else [template_or_templates]
@@ -507,13 +513,19 @@ def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplat
     counts: dict[str, int] = {}
     rows: dict[str, list[Any]] = {}
     errors: dict[str, list[Any]] = {}
-    event_ctx = prepare_context({"event": dict(event or {})})["event"]
+    event_ctx = event_context(event)
     index = list(targets.index)
     for i, rec in enumerate(records):
+        if not i % 1000 and i:
+            if cancelled is not None and cancelled():
+                raise GtmError("rendering cancelled")
+            if progress is not None:
+                progress(i / n)
         rep_name = rec.get("rep")
         rep = rep_of.get("".join(str(rep_name).split()).casefold()) if rep_name else None
         if rep is None and rep_name:
-            rep = {"name": rep_name}
+            rep = rep_of.setdefault("".join(str(rep_name).split()).casefold(),
+                                    rep_context({"name": rep_name}))
         tmpl = by_name.get(rec.get("template") or "") if many else templates[0]
         if tmpl is None:
             tmpl = choose_template(templates, templates[0].play, rec.get("seniority"),
@@ -535,6 +547,8 @@ def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplat
         for part in (_compile(t.subject, t.name, "subject"), _compile(t.body, t.name, "body")):
             for k, v in part.fallbacks.items():
                 fallbacks.setdefault(k, v)
+    if progress is not None:
+        progress(1.0)
     order = sorted(counts, key=lambda k: (-counts[k], k))
     error_lines = [f"{msg} ({len(ids):,} target{'s' if len(ids) != 1 else ''}, first: {ids[0]})"
                    for msg, ids in errors.items()]
@@ -598,29 +612,27 @@ def validate_template(subject: str, body: str) -> list[str]:
         except TemplateError as exc:
             problems.append(str(exc))
             continue
-        local = meta.find_undeclared_variables(tree)
-        assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx == "store"}
+        assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         seen: set[tuple[str, int]] = set()
         found: list[tuple[str, int, bool]] = []
         _guarded_paths(tree, frozenset(), found)
         for path, line, guarded in found:
+            root, _, last = path.rpartition(".")
+            if root and last in _STR_METHODS | _DICT_METHODS:
+                path = root  # first_name.upper() reads first_name
             root = path.split(".")[0]
             if root in _GLOBAL_NAMES or root in assigned or (path, line) in seen:
                 continue
             seen.add((path, line))
             where = f"{part} line {line}"
-            if path not in known and root not in local - roots | roots and root not in roots:
-                hint = difflib.get_close_matches(path, sorted(known), n=1, cutoff=0.6)
-                tip = f"; did you mean '{hint[0]}'?" if hint else ""
-                problems.append(f"{where}: unknown merge field '{path}'{tip}")
-            elif path not in known and path not in roots:
+            if path not in known and path not in roots:
                 hint = difflib.get_close_matches(path, sorted(known), n=1, cutoff=0.6)
                 tip = f"; did you mean '{hint[0]}'?" if hint else ""
                 problems.append(f"{where}: unknown merge field '{path}'{tip}")
             elif path in texts.INTERNAL_FIELDS:
                 problems.append(f"{where}: {path} is internal CRM data; don't send it to a "
                                 "customer")
-            elif not guarded and root not in ("event", "rep") and path not in ("persona",):
+            elif not guarded and root not in ("event", "rep", "persona"):
                 problems.append(f"{where}: {path} has no fallback; add "
-                                f"| default(\"...\") or wrap it in {{% if {path} %}}")
+                                f'| default("...") or wrap it in {{% if {path} %}}')
     return problems

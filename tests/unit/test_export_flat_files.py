@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import importlib.util
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from gtmplanner.core.export.flat_files import (
     SALESFORCE_HEADERS,
     write_hubspot_contacts,
     write_mailmerge_csv,
+    write_plain_csv,
     write_salesforce_campaign_members,
 )
 
@@ -128,3 +130,21 @@ def test_empty(tmp_path: Path) -> None:
     count = write_mailmerge_csv(tmp_path / "e.csv", sample.make_targets(0))
     headers, rows = _read(tmp_path / "e.csv")
     assert count == 0 and rows == [] and headers == list(MAILMERGE_HEADERS)
+
+
+def test_plain_csv(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "full_name": ["=1+2", "Zoë", None],
+            "score": [87, -3, 5],
+            "distance_mi": [12.0, 3.5, float("nan")],
+            "seen": [pd.Timestamp("2026-11-25"), dt.date(2026, 1, 2), pd.NaT],
+        }
+    )
+    assert write_plain_csv(tmp_path / "p.csv", frame) == 3
+    headers, rows = _read(tmp_path / "p.csv")
+    assert headers == ["full_name", "score", "distance_mi", "seen"]
+    assert [r["full_name"] for r in rows] == ["'=1+2", "Zoë", ""]
+    assert [r["score"] for r in rows] == ["87", "-3", "5"]  # numbers stay numbers
+    assert [r["distance_mi"] for r in rows] == ["12", "3.5", ""]
+    assert [r["seen"] for r in rows] == ["2026-11-25", "2026-01-02", ""]

@@ -212,6 +212,12 @@ def build_labelled_set(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
         others = [i for i in INDUSTRIES
                   if i not in set(acc.loc[acc["stem"] == a["stem"], "industry"])]
         add(None, f"{a['stem'].title()} {rng.choice(others)}", None, "near_miss+other_industry")
+    # Look-alike companies: an account's name with another first letter ("Valgate" / "Halgate").
+    for _aid, a in regular.sample(20, random_state=seed + 2).iterrows():
+        stem = a["stem"]
+        other = rng.choice([c for c in "bcdfghklmprstvw" if c != stem[0]]) + stem[1:]
+        if other not in set(acc["stem"]):
+            add(None, f"{other.title()} {a['industry']}", None, "near_miss+look_alike")
     # Nobody we know: unknown companies, free mail without a company, no company at all.
     for i in range(40):
         word = "".join(rng.choice(string.ascii_lowercase) for _ in range(7))
@@ -241,7 +247,7 @@ def test_labelled_set_is_realistic_and_big_enough():
     assert len(people) >= 400 and len(accounts) >= 200
     cases = people["case"].str.split("+").str[-1].value_counts()
     for kind in ("typo1", "typo2", "dropped_word", "upper", "no_suffix", "no_company",
-                 "first_word", "subsidiary", "same_name_twins"):
+                 "first_word", "subsidiary", "same_name_twins", "look_alike"):
         assert cases.get(kind, 0) > 0, kind
     assert people["truth"].isna().sum() >= 100   # plenty of rows that must stay unlinked
 
@@ -261,7 +267,8 @@ def test_precision_and_recall(record_property):
     if len(wrong):
         print("wrong links:\n" + wrong.to_string())
     missed = people["truth"].notna() & (result["account_id"] != people["truth"]).fillna(True)
-    print("missed:\n" + pd.concat([people, result], axis=1)[missed].to_string())
+    print(f"missed ({int(missed.sum())}, first 10):\n"
+          + pd.concat([people, result], axis=1)[missed].head(10).to_string())
     record_property("match_precision", round(precision, 4))
     record_property("match_recall", round(recall, 4))
     assert precision >= 0.98

@@ -49,9 +49,37 @@ def test_missing_and_index() -> None:
     assert (f["z"], la["z"]) == ("Jane", "Doe")
 
 
-_FIRSTS = ["Jane", "John", "Chloé", "Li", "Aoife", "Jean-Luc", "Mary", "Van", "Bo", "J.", "J", "Ivan"]
+_FIRSTS = [
+    "Jane",
+    "John",
+    "Chloé",
+    "Li",
+    "Aoife",
+    "Jean-Luc",
+    "Mary",
+    "Van",
+    "Bo",
+    "J.",
+    "J",
+    "Ivan",
+]
 _LASTS = ["Doe", "O'Neil", "Singh", "Smith-Jones", "Petrovich", "Wei", "Cruz", "Li", "King", "III"]
-_EXTRA = ["Q.", "Q", "Ann", "de", "van der", "y", "Dr.", "Mr", "Jr.", "PhD", "Sir", "Ph.D.", "MD", "the"]
+_EXTRA = [
+    "Q.",
+    "Q",
+    "Ann",
+    "de",
+    "van der",
+    "y",
+    "Dr.",
+    "Mr",
+    "Jr.",
+    "PhD",
+    "Sir",
+    "Ph.D.",
+    "MD",
+    "the",
+]
 
 
 def _combos() -> list[str]:
@@ -86,13 +114,40 @@ def test_split_never_raises(values: list[str]) -> None:
 
 
 def test_tidy_person_names() -> None:
-    s = pd.Series(["JANE", "jane", "mcdonald", "o'neil", "DeShawn", "ludwig van beethoven",
-                   "JEAN-LUC PICARD", "MARY-KATE", "john smith iii", "macdonald", "MACK",
-                   "van Dyke", None, "n/a", "  JOSÉ  "])
+    s = pd.Series(
+        [
+            "JANE",
+            "jane",
+            "mcdonald",
+            "o'neil",
+            "DeShawn",
+            "ludwig van beethoven",
+            "JEAN-LUC PICARD",
+            "MARY-KATE",
+            "john smith iii",
+            "macdonald",
+            "MACK",
+            "van Dyke",
+            None,
+            "n/a",
+            "  JOSÉ  ",
+        ]
+    )
     out = tidy_person_names(s)
-    assert out.tolist()[:12] == ["Jane", "Jane", "McDonald", "O'Neil", "DeShawn",
-                                 "Ludwig van Beethoven", "Jean-Luc Picard", "Mary-Kate",
-                                 "John Smith III", "MacDonald", "Mack", "van Dyke"]
+    assert out.tolist()[:12] == [
+        "Jane",
+        "Jane",
+        "McDonald",
+        "O'Neil",
+        "DeShawn",
+        "Ludwig van Beethoven",
+        "Jean-Luc Picard",
+        "Mary-Kate",
+        "John Smith III",
+        "MacDonald",
+        "Mack",
+        "van Dyke",
+    ]
     assert out.iloc[12:14].isna().all()
     assert out.iloc[14] == "José"
 

@@ -50,7 +50,9 @@ def test_examples(raw: str, region: str, expected: str) -> None:
 
 
 def test_unparseable_keeps_cleaned_text_and_flags() -> None:
-    s = pd.Series(["call me", " 555-0123 ", "4.15555E+09", "1", None, "", "n/a"], index=list("abcdefg"))
+    s = pd.Series(
+        ["call me", " 555-0123 ", "4.15555E+09", "1", None, "", "n/a"], index=list("abcdefg")
+    )
     phones, invalid = normalize_phones(s)
     assert phones["a"] == "call me" and invalid["a"]
     assert phones["b"] == "555-0123" and invalid["b"]  # local-only number: no area code
@@ -62,7 +64,9 @@ def test_unparseable_keeps_cleaned_text_and_flags() -> None:
 
 
 def test_region_per_row_and_fallbacks() -> None:
-    s = pd.Series(["020 7946 0958", "020 7946 0958", "(415) 555-0123", "040 1234567"], index=[5, 6, 7, 8])
+    s = pd.Series(
+        ["020 7946 0958", "020 7946 0958", "(415) 555-0123", "040 1234567"], index=[5, 6, 7, 8]
+    )
     regions = pd.Series(["GB", "United Kingdom", None, "de"], index=[5, 6, 7, 8])
     phones, invalid = normalize_phones(s, regions)
     assert phones.tolist() == ["+442079460958", "+442079460958", "+14155550123", "+49401234567"]
@@ -80,8 +84,18 @@ def test_same_text_different_regions_are_parsed_separately() -> None:
 
 
 def test_vectorised_prepare_matches_reference() -> None:
-    values = ["'+1 415 555 0123", '="4155550123"', "4155550123.0", "+4155550123.00", "00 44 20",
-              "(00 44) 20 7946", "'0044 20'", "415.555.0100", "123", "= '555'"]
+    values = [
+        "'+1 415 555 0123",
+        '="4155550123"',
+        "4155550123.0",
+        "+4155550123.00",
+        "00 44 20",
+        "(00 44) 20 7946",
+        "'0044 20'",
+        "415.555.0100",
+        "123",
+        "= '555'",
+    ]
     arr = pa.array(values, type=pa.large_string())
     assert _prepare(arr).to_pylist() == [prepare_phone_text(v) for v in values]
 
@@ -109,7 +123,9 @@ def _random_numbers(rng: np.random.Generator, n: int) -> list[tuple[str, str]]:
             text = f"({ten[:3]}) {ten[3:6]}-{ten[6:]}" if rng.random() < 0.5 else "1-" + ten
             out.append((text + ext, region))
         else:  # national format in some region
-            region = ["DE", "GB", "FR", "NL", "AU", "CH", "SE", "IE", "IN", "JP", "BR", "ES"][i % 12]
+            region = ["DE", "GB", "FR", "NL", "AU", "CH", "SE", "IE", "IN", "JP", "BR", "ES"][
+                i % 12
+            ]
             out.append(("0" + digits[: max(4, length - 1)] + ext, region))
     return out
 
@@ -131,8 +147,12 @@ def test_fast_path_agrees_with_phonenumbers() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.one_of(st.text(max_size=25), st.from_regex(r"\+?[0-9 ()\-.]{0,20}( x\d{1,4})?", fullmatch=True)),
-             max_size=15),
+    st.lists(
+        st.one_of(
+            st.text(max_size=25), st.from_regex(r"\+?[0-9 ()\-.]{0,20}( x\d{1,4})?", fullmatch=True)
+        ),
+        max_size=15,
+    ),
     st.sampled_from(["US", "GB", "DE", "XX", "", None]),
 )
 def test_never_raises_and_fast_equals_slow(values: list[str], region: str | None) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from gtmplanner.core import normalize as nz
 from gtmplanner.core.normalize_text import digits_only, map_unique
-
-import pyarrow as pa
 
 
 def test_null_markers_are_the_documented_set() -> None:
@@ -18,8 +17,23 @@ def test_null_markers_are_the_documented_set() -> None:
 
 def test_clean_text_spaces_and_null_markers() -> None:
     s = pd.Series(
-        ["  Jane\u00a0 Doe ", "N/A", "--", "-", "NULL", "None", "#N/A", "na", "Nonesuch",
-         "a\u200bb", "x\t\ty", "\ufeffBoston", None, "", "ok"],
+        [
+            "  Jane\u00a0 Doe ",
+            "N/A",
+            "--",
+            "-",
+            "NULL",
+            "None",
+            "#N/A",
+            "na",
+            "Nonesuch",
+            "a\u200bb",
+            "x\t\ty",
+            "\ufeffBoston",
+            None,
+            "",
+            "ok",
+        ],
         index=list("abcdefghijklmno"),
     )
     out = nz.clean_text(s)
@@ -80,9 +94,36 @@ def test_digits_only_keeps_nulls_and_handles_slices() -> None:
 
 
 def test_parse_bool() -> None:
-    values = ["Yes", "y", "TRUE", "1", "x", "✓", "Checked In", "Attended", "present", "ja",
-              "sí", "si", "oui", "Opted Out", "no", "N", "false", "0", "absent", "No-show",
-              "not attended", "nein", "non", "Attending", "maybe", None, "", "1.0"]
+    values = [
+        "Yes",
+        "y",
+        "TRUE",
+        "1",
+        "x",
+        "✓",
+        "Checked In",
+        "Attended",
+        "present",
+        "ja",
+        "sí",
+        "si",
+        "oui",
+        "Opted Out",
+        "no",
+        "N",
+        "false",
+        "0",
+        "absent",
+        "No-show",
+        "not attended",
+        "nein",
+        "non",
+        "Attending",
+        "maybe",
+        None,
+        "",
+        "1.0",
+    ]
     out = nz.parse_bool(pd.Series(values))
     assert str(out.dtype) == "boolean"
     assert out.iloc[:14].tolist() == [True] * 14
@@ -98,12 +139,21 @@ def test_parse_bool_from_real_bool_and_numbers() -> None:
 
 
 def test_normalize_url() -> None:
-    s = pd.Series([
-        "www.Example.com", "https://www.northwind-logistics.com", "HTTP://Foo.COM/Path?q=1",
-        "linkedin.com/in/jane-doe-123/?trk=abc", "https://uk.linkedin.com/in/Jane", "n/a",
-        "jane", "http://foo.com/a b", None, "https://www.linkedin.com/company/acme/about/",
-        "example.com:8080/x#frag",
-    ])
+    s = pd.Series(
+        [
+            "www.Example.com",
+            "https://www.northwind-logistics.com",
+            "HTTP://Foo.COM/Path?q=1",
+            "linkedin.com/in/jane-doe-123/?trk=abc",
+            "https://uk.linkedin.com/in/Jane",
+            "n/a",
+            "jane",
+            "http://foo.com/a b",
+            None,
+            "https://www.linkedin.com/company/acme/about/",
+            "example.com:8080/x#frag",
+        ]
+    )
     out = nz.normalize_url(s)
     assert out.tolist()[:5] == [
         "https://www.example.com",
@@ -135,8 +185,13 @@ def test_damaged_values_zip_codes() -> None:
     assert "leading zero" in found[0]
     # With countries: a 4-digit German-style code in Austria is fine.
     country = pd.Series(["US", "US", "AT", "DE", "US", "GB"])
-    found = dict(nz.damaged_values(pd.Series(["2110", "02110", "1010", "20095", "2110.0", "x"]),
-                                   "postal_code", country=country))
+    found = dict(
+        nz.damaged_values(
+            pd.Series(["2110", "02110", "1010", "20095", "2110.0", "x"]),
+            "postal_code",
+            country=country,
+        )
+    )
     assert set(found) == {0, 4}
 
 

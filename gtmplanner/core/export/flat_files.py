@@ -1,4 +1,4 @@
-"""Flat exports: mail-merge CSV and CRM import files (Salesforce, HubSpot).
+"""Flat exports: mail-merge CSV, CRM import files (Salesforce, HubSpot), plain CSV.
 
 All files are UTF-8 with a byte-order mark (so Excel shows accents correctly),
 comma-separated, CRLF line ends, every text cell neutralised against formula
@@ -9,6 +9,7 @@ written) whose ``skipped`` attribute counts rows left out for missing data.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -175,3 +176,32 @@ def write_hubspot_contacts(
     ]  # fmt: skip
     _write_csv(path, HUBSPOT_HEADERS, columns)
     return WriteCount(n, keep.count(False))
+
+
+def _plain_cell(value: Any) -> Any:
+    """One value for a plain CSV: blanks empty, dates ISO, whole floats without '.0'."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return int(value) if value.is_integer() and abs(value) < 1e15 else value
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if value == value.normalize() else value.isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, dict)):
+        return neutralise(str(value))
+    return neutralise(value)
+
+
+def write_plain_csv(path: str | os.PathLike[str], frame: pd.DataFrame) -> WriteCount:
+    """Any DataFrame as a UTF-8-BOM CSV (its own column names, every text cell neutralised)."""
+    headers = [str(c) for c in frame.columns]
+    columns = [frame[c].tolist() for c in frame.columns]
+    rows = [[_plain_cell(v) for v in row] for row in zip(*columns, strict=True)]
+    with atomic_path(path) as tmp, open(tmp, "w", encoding=ENCODING, newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow([neutralise(h) for h in headers])
+        writer.writerows(rows)
+    return WriteCount(len(rows))

@@ -186,15 +186,11 @@ def _read(path: Path, sheet: str | None, scorer: HeaderScorer | None, ctx: _Ctx)
 def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
     data = path.read_bytes()
     try:
-        encoding = sniff.detect_encoding(data)
+        encoding, exact = sniff.detect_encoding(data)
     except sniff.NotText as exc:
         raise fail(path, "is not a table (binary data, not text)") from exc
-    if encoding == "utf-8":
-        utf8 = data
-        if not _valid_utf8(data):
-            utf8 = data.decode("utf-8", errors="replace").encode("utf-8")
-    elif encoding == "utf-8-sig":
-        utf8 = data[3:]
+    if encoding in ("utf-8", "utf-8-sig") and exact:
+        utf8 = data[3:] if encoding == "utf-8-sig" else data
     else:
         text = data.decode(encoding, errors="replace")
         if "\ufffd" in text:
@@ -228,7 +224,7 @@ def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
         raise fail(path, f"cannot be parsed as {_delim_name(delimiter)} text ({exc})") from exc
     if big and len(rows) > 1:
         rows, starts = rows[:-1], starts[:-1]  # the last record may be cut off
-    head = [[clean_text(c) for c in r] for r in rows[:_HEAD_ROWS * 5]]
+    head = [[clean_text(c) for c in r] for r in rows[:_HEAD_ROWS]]
     layout = sections.find_layout(head, scorer)
     if layout is None:
         raise fail(path, "the file is empty")
@@ -250,14 +246,6 @@ def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
         del text
     built = _frame_from_rows(rows, np.asarray(starts, np.int64), None, scorer, ctx, is_text=True)
     return _finish(built, path, meta, ctx)
-
-
-def _valid_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _delim_name(delimiter: str) -> str:
@@ -285,29 +273,31 @@ def _csv_fast_path(
     footer: list[list[str]] = []
     last_data_line = None
     if tail_from > start:
-        tail_first_line = 1 + utf8.count(b"\n", 0, tail_from)
         tail_rows, tail_starts = sniff.parse_rows(
-            utf8[tail_from:].decode("utf-8", errors="replace"), delimiter, tail_first_line)
+            utf8[tail_from:].decode("utf-8", errors="replace"), delimiter, 0)
         cleaned = [[clean_text(c) for c in r] for r in tail_rows]
         fs = sections.footer_start(cleaned, sum(1 for c in layout.names if c))
         if fs < len(tail_rows):
             footer = [r for r in cleaned[fs:] if any(r)]
-            end = tail_from + sniff.line_byte(utf8, tail_from, tail_starts[fs] - tail_first_line)
+            end = tail_from + sniff.line_byte(utf8, tail_from, tail_starts[fs])
             prior = [tail_starts[i] for i in range(fs) if any(cleaned[i])]
-            last_data_line = prior[-1] if prior else None
+            if prior:
+                last_data_line = 1 + utf8.count(b"\n", 0, tail_from) + prior[-1]
     ctx.step(0.2, "Reading rows")
     ncols = max(len(rows[layout.header_idx]), sniff.mode_width(rows[layout.data_start:]))
     if ncols > safety.MAX_COLUMNS:
         raise fail(ctx.path, f"has {ncols:,} columns (limit {safety.MAX_COLUMNS:,})")
-    parsed = sniff.arrow_body(utf8[start:end], delimiter, ncols, data_line, sniff.NULL_VARIANTS)
+    parsed = sniff.arrow_body(utf8, start, end, delimiter, ncols, data_line,
+                              sniff.NULL_VARIANTS)
     if parsed is None:
         return None
     table, lines = parsed
+    _layout_warnings(layout, starts.__getitem__, ctx, "line")
     if footer:
         ctx.warnings.append(_footer_warning(footer, last_data_line, "line"))
     ctx.step(0.6, "Cleaning values")
-    arrays = [sniff.clean_column(col) for col in table.columns]
-    _layout_warnings(layout, starts.__getitem__, ctx, "line")
+    arrays = [sniff.clean_column(col.cast(pa.large_string()).combine_chunks(), markers_done=True)
+              for col in table.columns]
     return _Built(arrays, layout.names, lines, starts[layout.header_idx], layout.section,
                   layout.header_cells, 0)
 
@@ -394,9 +384,6 @@ def _read_workbook(
     return _finish(built, path, meta, ctx)
 
 
-_BLANK: tuple[()] = ()
-
-
 def _sheet_rows(sh: Any, ctx: _Ctx) -> tuple[list, np.ndarray]:
     """All rows of a sheet and their Excel row numbers, trailing blank rows cut cheaply."""
     start_row = sh.start[0]
@@ -411,12 +398,13 @@ def _sheet_rows(sh: Any, ctx: _Ctx) -> tuple[list, np.ndarray]:
     # keeping one shared placeholder per blank row and none after the data.
     rows, idx = [], []
     pending = count = 0
+    blank = [""] * sh.width
     for count, row in enumerate(sh.iter_rows(), 1):
         if row.count("") == len(row):
             pending += 1
             continue
         if pending:
-            rows.extend(itertools.repeat(_BLANK, pending))
+            rows.extend(itertools.repeat(blank, pending))
             idx.extend(range(count - 1 - pending, count - 1))
             pending = 0
         rows.append(row)
@@ -465,38 +453,24 @@ def _frame_from_rows(
         n -= 1
     if n == 0:
         raise fail(ctx.path, "the file is empty" if is_text else "the sheet is empty")
-
-    def text_of(r: Any) -> list[str]:
-        return [clean_text(c if c.__class__ is str else sniff.cell_text(c)) for c in r]
-
     ctx.step(0.4, "Finding the header")
-    head = [text_of(r) for r in rows[: min(n, _HEAD_ROWS)]]
+    head = [[clean_text(c if c.__class__ is str else sniff.cell_text(c)) for c in r]
+            for r in rows[: min(n, _HEAD_ROWS)]]
     layout = sections.find_layout(head, scorer, merges)
     if layout is None:
         raise fail(ctx.path, "the file is empty")
-    end = layout.end if layout.end is not None else sections.scan_for_break(
-        rows, len(head), n, text_of, scorer)
-    tail_lo = max(layout.data_start, end - 60)
-    tail = [text_of(r) for r in rows[tail_lo:end]]
-    fs = sections.footer_start(tail, sum(1 for c in layout.names if c))
-    if fs < len(tail):
-        prior = [i for i in range(tail_lo + fs - 1, layout.data_start - 1, -1) if any(text_of(rows[i]))]
-        last = int(nums[prior[0]]) if prior else None
-        ctx.warnings.append(_footer_warning([r for r in tail[fs:] if any(r)], last, unit))
-        end = tail_lo + fs
     _layout_warnings(layout, lambda i: int(nums[i]), ctx, unit)
+    end = layout.end if layout.end is not None else n
     body, body_nums = rows[layout.data_start:end], nums[layout.data_start:end]
-    ncols = len(layout.names)
+    ncols = len(layout.names) if is_text else len(rows[layout.header_idx])
     if is_text:
         body, body_nums, ncols = _rectangle(body, body_nums, ncols, ctx)
-    elif any(len(r) != ncols for r in body):
-        keep = [i for i, r in enumerate(body) if len(r) == ncols]
-        body, body_nums = [body[i] for i in keep], body_nums[keep]
     if ncols > safety.MAX_COLUMNS:
         raise fail(ctx.path, f"has {ncols:,} columns (limit {safety.MAX_COLUMNS:,})")
     ctx.step(0.6, "Converting cells to text")
     gc.disable()  # millions of fresh objects: no point scanning them for cycles
     flat = list(itertools.chain.from_iterable(body))
+    del body
     arrays = []
     for j in range(ncols):
         if j % 64 == 0:
@@ -504,9 +478,52 @@ def _frame_from_rows(
         arrays.append(sniff.to_arrow(flat[j::ncols]))
     del flat
     gc.enable()
-    names = layout.names + [""] * (ncols - len(layout.names))
-    return _Built(arrays, names, np.asarray(body_nums, np.int64),
+    cut = len(body_nums)
+    if layout.end is None and n > len(head):
+        cut = _next_section(arrays, len(head) - layout.data_start, scorer)
+    tail_lo = max(0, cut - 60)
+    tail = _cells(arrays, tail_lo, cut)
+    fs = sections.footer_start(tail, sum(1 for c in layout.names if c))
+    if fs < len(tail):
+        prior = [i for i in range(tail_lo + fs - 1, -1, -1) if any(_cells(arrays, i, i + 1)[0])]
+        last = int(body_nums[prior[0]]) if prior else None
+        ctx.warnings.append(_footer_warning([r for r in tail[fs:] if any(r)], last, unit))
+        cut = tail_lo + fs
+    if cut < len(body_nums):
+        arrays = [a.slice(0, cut) for a in arrays]
+        body_nums = body_nums[:cut]
+    return _Built(arrays, list(layout.names), np.asarray(body_nums, np.int64),
                   int(nums[layout.header_idx]), layout.section, layout.header_cells, col_offset)
+
+
+def _cells(arrays: list[Any], lo: int, hi: int) -> list[list[str]]:
+    """Rows lo..hi of the columns as lists of text ('' for null)."""
+    cols = [a.slice(lo, hi - lo).to_pylist() for a in arrays]
+    return [[v or "" for v in row] for row in zip(*cols, strict=True)] if cols else []
+
+
+def _filled_counts(arrays: list[Any]) -> np.ndarray:
+    counts = np.zeros(len(arrays[0]) if arrays else 0, np.int32)
+    for a in arrays:
+        if a.null_count < len(a):
+            counts += pc.is_valid(a).to_numpy(zero_copy_only=False)
+    return counts
+
+
+def _next_section(arrays: list[Any], lo: int, scorer: HeaderScorer | None) -> int:
+    """Row index (>= lo) where the next report section's title row is, else the row count."""
+    counts = _filled_counts(arrays)
+    n = len(counts)
+    for i in np.flatnonzero(counts[max(lo, 0):] == 1) + max(lo, 0):
+        k = i + 1
+        while k < n and k <= i + 3 and counts[k] == 0:
+            k += 1
+        if k < n and counts[k] >= 2:
+            title, header = _cells(arrays, i, i + 1)[0], _cells(arrays, k, k + 1)[0]
+            if sections.is_section_break(sections.RowInfo.of(title),
+                                         sections.RowInfo.of(header), scorer):
+                return int(i)
+    return n
 
 
 def _rectangle(body: list, nums: np.ndarray, ncols: int, ctx: _Ctx

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
 
 HeaderScorer = Callable[[list[str]], float]
 
@@ -113,6 +113,11 @@ class RowInfo:
         """The non-empty cells."""
         return [c for c in self.cells if c]
 
+    @cached_property
+    def likeness(self) -> float:
+        """:func:`header_likeness` of this row (cached)."""
+        return header_likeness(self)
+
 
 def header_likeness(info: RowInfo) -> float:
     """Default heuristic: filled, distinct, non-numeric text cells."""
@@ -135,7 +140,7 @@ def is_section_break(title: RowInfo, header: RowInfo, scorer: HeaderScorer | Non
     """True when ``title`` (one cell) followed by ``header`` starts a new report section."""
     if title.ne != 1 or header.ne < 2 or label_like(title.filled[0]) < 1.0:
         return False
-    if len(title.filled[0]) > 80 or header_likeness(header) < 0.75:
+    if len(title.filled[0]) > 80 or header.likeness < 0.75:
         return False
     if vocab_share(header) >= 0.34:
         return True
@@ -185,7 +190,7 @@ def _best_in_segment(
     """The best header candidate in rows [lo, hi) and its sort key."""
     best: tuple[tuple, int] | None = None
     below = [j for j in range(lo, hi) if infos[j].ne > 0]
-    for pos, i in enumerate(below[:200]):
+    for pos, i in enumerate(below[:60]):
         info = infos[i]
         if info.ne < min_cells:
             continue
@@ -194,7 +199,7 @@ def _best_in_segment(
         slack = max(1, (info.last - info.first + 1) // 10)
         fit = (sum(1 for j in look if infos[j].last <= info.last + slack) / len(look)
                if look else 1.0)
-        likeness = header_likeness(info)
+        likeness = info.likeness
         primary = _score(scorer, info) if scorer is not None else likeness
         key = (bool(rest), fit >= 0.6, round(primary, 1), len(rest), round(likeness, 2), -i)
         if best is None or key > best[0]:
@@ -290,7 +295,6 @@ def find_layout(
     header = infos[h]
     data_start = h + 1
     names = list(header.cells)
-    names += [""] * (max((len(r) for r in rows[h + 1 : h + 50]), default=0) - len(names))
     group_idx = None
     g = h - 1
     if g >= lo and infos[g].ne:
@@ -363,19 +367,3 @@ def is_total_row(cells: list[str]) -> bool:
         return False
     return all(_NUMBER.match(c) for c in filled[1:])
 
-
-def scan_for_break(rows: list, lo: int, hi: int, text_of: Callable[[Any], list[str]],
-                    scorer: HeaderScorer | None) -> int:
-    """Index of the next report section's title row in rows[lo:hi] (``hi`` if none)."""
-    for i in range(lo, hi):
-        r = rows[i]
-        if len(r) - r.count("") != 1:
-            continue
-        title = RowInfo.of(text_of(r))
-        k = i + 1
-        while k < hi and k <= i + 3 and rows[k].count("") == len(rows[k]):
-            k += 1
-        if k < hi and is_section_break(title, RowInfo.of(text_of(rows[k])),
-                                                scorer):
-            return i
-    return hi

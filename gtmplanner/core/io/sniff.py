@@ -130,42 +130,50 @@ def _western_plausible(text: str) -> bool:
     return good > 0 and bad <= 0.1 * (good + bad)
 
 
-def detect_encoding(data: bytes) -> str:
-    """Detect the text encoding of ``data`` (a Python codec name).
+def detect_encoding(data: bytes) -> tuple[str, bool]:
+    """Detect the text encoding of ``data``: (Python codec name, decodes without errors).
 
     Raises :class:`NotText` for binary data.
     """
     bom = bom_encoding(data)
     if bom:
-        return bom
+        return bom, bom != "utf-8-sig" or _is_utf8(data[3:])
     head = data[: 64 * 1024]
     utf16 = _utf16_without_bom(head[:4096])
     if utf16:
-        return utf16
+        return utf16, False
     if head.count(b"\x00") > max(2, len(head) // 200):
         raise NotText("zero bytes")
     try:
         data.decode("utf-8")
-        return "utf-8"
+        return "utf-8", True
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3 and exc.reason.startswith("unexpected end"):
-            return "utf-8"  # a file cut in the middle of its last character
+            return "utf-8", False  # a file cut in the middle of its last character
     sample = _non_ascii_lines(data)
     results = charset_normalizer.from_bytes(sample, cp_isolation=_CANDIDATES)
     best = results.best()
     cp1252_text = sample.decode("cp1252", errors="replace")
     if best is None:
         if _western_plausible(cp1252_text):
-            return "cp1252"
+            return "cp1252", False
         raise NotText("no encoding fits")
     name = codecs.lookup(best.encoding).name
     if name == "cp1252":
-        return name
+        return name, False
     latin_like = {"latin-1", "iso8859-1", "iso8859-15", "cp1250", "cp1257", "cp437",
                   "cp850", "cp852", "cp775", "mac-roman", "iso8859-2"}
     if (name in latin_like or len(results) > 1) and _western_plausible(cp1252_text):
-        return "cp1252"
-    return name
+        return "cp1252", False
+    return name, False
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def looks_binary(text: str) -> bool:
@@ -247,7 +255,7 @@ def mode_width(rows: list[list[str]]) -> int:
     return max(set(widths), key=widths.count) if widths else 0
 
 
-def record_lines(body: bytes, first_line: int, quoted: bool) -> np.ndarray:
+def record_lines(body: bytes | memoryview, first_line: int, quoted: bool) -> np.ndarray:
     """1-based line on which each non-blank record of ``body`` starts.
 
     A newline ends a record when an even number of quote characters precede
@@ -270,31 +278,48 @@ def record_lines(body: bytes, first_line: int, quoted: bool) -> np.ndarray:
 
 
 def arrow_body(
-    body: bytes, delimiter: str, ncols: int, first_line: int, null_values: list[str]
+    data: bytes, start: int, end: int, delimiter: str, ncols: int, first_line: int,
+    null_values: list[str],
 ) -> tuple[pa.Table, np.ndarray] | None:
-    """Parse the data rows of a big CSV with pyarrow, every column as text.
+    """Parse the data rows ``data[start:end]`` of a big CSV with pyarrow, all as text.
 
     Returns the table and the line each row starts on, or None when the body
     is not a clean rectangle (ragged rows, odd quoting): the caller then uses
     the tolerant csv-module path.
     """
     names = [f"c{i}" for i in range(ncols)]
-    quoted = b'"' in body
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=4 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"',
-                                             double_quote=True, newlines_in_values=quoted,
-                                             ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), null_values=null_values,
-                strings_can_be_null=True, quoted_strings_can_be_null=True),
-        )
-    except (pa.ArrowException, ValueError, OverflowError):
+    view = memoryview(data)[start:end]
+
+    def parse(newlines_in_values: bool) -> pa.Table | None:
+        try:
+            return pacsv.read_csv(
+                pa.py_buffer(view),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=2 << 20),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, quote_char='"', double_quote=True,
+                    newlines_in_values=newlines_in_values, ignore_empty_lines=True),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()), null_values=null_values,
+                    strings_can_be_null=True, quoted_strings_can_be_null=True),
+            )
+        except (pa.ArrowException, ValueError, OverflowError):
+            return None
+
+    table = parse(False)
+    if table is not None:
+        # pyarrow skips blank lines and a quoted newline joins two lines, so as
+        # many lines as rows means one line per record: the usual case.
+        n_lines = data.count(b"\n", start, end) + (end > start and data[end - 1] != 10)
+        if n_lines == table.num_rows:
+            return table, np.arange(first_line, first_line + n_lines, dtype=np.int64)
+    quoted = data.find(b'"', start, end) >= 0
+    lines = record_lines(view, first_line, quoted)
+    if table is not None and len(lines) == table.num_rows:
+        return table, lines
+    if not quoted:
         return None
-    lines = record_lines(body, first_line, quoted)
-    if len(lines) != table.num_rows:
+    table = parse(True)  # a quoted value spans a block boundary
+    if table is None or len(lines) != table.num_rows:
         return None
     return table, lines
 

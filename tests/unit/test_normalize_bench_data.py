@@ -1,8 +1,9 @@
 """A realistic, mostly-unique roster frame for timing the normalisers.
 
-Used by ``test_normalize_perf.py`` and runnable on its own::
+Holds no tests itself: ``test_normalize_perf.py`` uses it, and it prints the
+200,000-row timings when run on its own::
 
-    .venv/bin/python -m tests.unit.normalize_bench_data 200000
+    .venv/bin/python tests/unit/test_normalize_bench_data.py 200000
 """
 
 from __future__ import annotations
@@ -21,10 +22,16 @@ _FIRST = (
 _SYL = "ka ro mi ta ne lo sa vi de ran bel mor tin son gar hal wen fi dor ak ber ul st an".split()
 _DOMAINS = ("com", "io", "co.uk", "de", "org", "net", "fr")
 _CITIES_COUNTRY = (
-    ("US", "United States", "MA"), ("US", "USA", "California"), ("US", "U.S.", "tx"),
-    ("GB", "United Kingdom", "England"), ("DE", "Deutschland", "Bavaria"),
-    ("CA", "Canada", "Ontario"), ("FR", "France", "Île-de-France"), ("NL", "Holland", ""),
-    ("AU", "Australia", "NSW"), ("US", "United States of America", "Mass."),
+    ("US", "United States", "MA"),
+    ("US", "USA", "California"),
+    ("US", "U.S.", "tx"),
+    ("GB", "United Kingdom", "England"),
+    ("DE", "Deutschland", "Bavaria"),
+    ("CA", "Canada", "Ontario"),
+    ("FR", "France", "Île-de-France"),
+    ("NL", "Holland", ""),
+    ("AU", "Australia", "NSW"),
+    ("US", "United States of America", "Mass."),
 )
 
 
@@ -65,21 +72,45 @@ def realistic_frame(n: int = 200_000, seed: int = 0) -> pd.DataFrame:
     ex = rng.integers(200, 999, n).astype(str)
     line = np.char.zfill(rng.integers(0, 9999, n).astype(str), 4)
     fmt = rng.integers(0, 8, n)
-    phone = np.where(fmt == 0, np.char.add(np.char.add(np.char.add("(", area), ") "), np.char.add(np.char.add(ex, "-"), line)), "")
+    phone = np.where(
+        fmt == 0,
+        np.char.add(
+            np.char.add(np.char.add("(", area), ") "), np.char.add(np.char.add(ex, "-"), line)
+        ),
+        "",
+    )
     phone = np.where(fmt == 1, np.char.add(np.char.add(area, ex), np.char.add(line, ".0")), phone)
-    phone = np.where(fmt == 2, np.char.add("+1 ", np.char.add(np.char.add(area, " "), np.char.add(np.char.add(ex, " "), line))), phone)
+    phone = np.where(
+        fmt == 2,
+        np.char.add(
+            "+1 ", np.char.add(np.char.add(area, " "), np.char.add(np.char.add(ex, " "), line))
+        ),
+        phone,
+    )
     phone = np.where(fmt == 3, np.char.add("+44 20 7", np.char.add(ex, line)), phone)
     phone = np.where(fmt == 4, np.char.add("+49 30 ", np.char.add(ex, line)), phone)
-    phone = np.where(fmt == 5, np.char.add(np.char.add(area, "-"), np.char.add(np.char.add(ex, "-"), np.char.add(line, " x12"))), phone)
+    phone = np.where(
+        fmt == 5,
+        np.char.add(
+            np.char.add(area, "-"), np.char.add(np.char.add(ex, "-"), np.char.add(line, " x12"))
+        ),
+        phone,
+    )
     phone = np.where(fmt == 6, np.char.add("040 ", np.char.add(ex, line)), phone)
-    phone = np.where(fmt == 7, np.char.add(np.char.add(area, "."), np.char.add(np.char.add(ex, "."), line)), phone)
+    phone = np.where(
+        fmt == 7,
+        np.char.add(np.char.add(area, "."), np.char.add(np.char.add(ex, "."), line)),
+        phone,
+    )
     phone_region = np.where(fmt == 6, "DE", "US")
     place = rng.integers(0, len(_CITIES_COUNTRY), n)
     iso = np.array([c[0] for c in _CITIES_COUNTRY])[place]
     country = np.array([c[1] for c in _CITIES_COUNTRY])[place]
     region = np.array([c[2] for c in _CITIES_COUNTRY])[place]
     # Dates: unique-ish timestamps as ISO with offsets, US slashes, month names, serials.
-    base = np.datetime64("2024-01-01T00:00") + rng.integers(0, 3 * 365 * 24 * 60, n).astype("timedelta64[m]")
+    base = np.datetime64("2024-01-01T00:00") + rng.integers(0, 3 * 365 * 24 * 60, n).astype(
+        "timedelta64[m]"
+    )
     ts = pd.Series(base)
     dfmt = rng.integers(0, 3, n)
     iso_s = ts.dt.strftime("%Y-%m-%d %H:%M:%S").to_numpy(dtype=str)
@@ -107,7 +138,9 @@ def realistic_frame(n: int = 200_000, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "full_name": pd.array(full.astype(str), dtype="str"),
-            "first_name": pd.array(np.where(k < 0.2, np.char.upper(first.astype(str)), first), dtype="str"),
+            "first_name": pd.array(
+                np.where(k < 0.2, np.char.upper(first.astype(str)), first), dtype="str"
+            ),
             "email": pd.array(email.astype(str), dtype="str"),
             "phone": pd.array(phone.astype(str), dtype="str"),
             "phone_region": pd.array(phone_region, dtype="str"),
@@ -160,6 +193,7 @@ def time_all(n: int = 200_000) -> dict[str, float]:
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
     for key, secs in time_all(rows).items():
         print(f"{key:12s} {secs:6.3f} s")
