@@ -242,6 +242,7 @@ MERGE_FIELDS: dict[str, str] = {
     "met": "True when the tracker says the rep met this person at the event",
     "talking_point": "The one-line story for this event or target, shared by marketing and sales",
     "event.name": "Event name (e.g. RevOps Summit)",
+    "event.talking_point": "The event's one-line story (talking_point falls back to it)",
     "event.city": "Event city",
     "event.venue": "Event venue (e.g. Hynes Convention Center)",
     "event.start_date": "First day, written like Tue 8 Dec",

@@ -21,6 +21,8 @@ EVENT = {
     "city": "Boston", "region": "MA", "country": "US",
     "latitude": 42.3601, "longitude": -71.0589,
     "start_date": "2026-12-08", "end_date": "2026-12-09",
+    "venue": "Hynes Convention Center", "booth": "412",
+    "dinner_venue": "Saltie Girl, Back Bay", "happy_hour_venue": "The Lawn on D",
 }
 TODAY = date(2026, 11, 24)
 

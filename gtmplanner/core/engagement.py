@@ -8,7 +8,8 @@ interest whose score crosses the agreed threshold is a **warm MQL**.
 Points fade with a half-life (default 60 days) so last year's webinar counts
 less than last week's.  ``mql_date`` is when the person became what they are
 now: the first hand-raise for hot, and for warm the day their decayed score
-last rose over the threshold (the start of the current warm run).
+last rose over the threshold (the start of the current warm run: a dip under it
+between activities, as points fade, ends a run).
 
 Everything is vectorised: types are normalised once per distinct
 (type, asset) pair, sums are ``bincount``/``groupby`` over integer codes, and
@@ -296,29 +297,42 @@ def _first_rows(codes: np.ndarray, n_groups: int) -> np.ndarray:
 
 def _warm_since(codes: np.ndarray, days: np.ndarray, weight: np.ndarray, n_emails: int,
                 rules: EngagementRules) -> np.ndarray:
-    """Per email, the day (as float days) the decayed running score last rose over the threshold.
+    """Per email, the day (as float days) the decayed score last rose over the threshold.
 
-    The running score just after activity k is ``sum_{i<=k} w_i * 2**(-(t_k - t_i)/h)``,
-    computed as ``2**(-x_k) * cumsum(w_i * 2**x_i)`` with ``x`` in half-lives since the
-    email's first activity.  NaN where the last activity leaves the score under it.
+    Dates are days, so activities are taken a day at a time (their order within a
+    day is unknown and must not matter).  The score at the end of day ``t_j`` is
+    ``S_j = sum_{t_i<=t_j} w_i * 2**(-(t_j - t_i)/h)``, computed per day as
+    ``2**(-x_j) * cumsum(W_j * 2**x_j)`` with ``W_j`` the day's points and ``x`` in
+    half-lives since the email's first activity.  Between activity days the score
+    only decays, so it is lowest just before a day's activities: ``S_j - W_j``.
+    The current run above the threshold therefore starts on the last activity day
+    whose score *before* that day's activities was under it (an email's first day
+    starts from 0).  NaN where the last day leaves the score under the threshold.
     """
     out = np.full(n_emails, np.nan)
     if not len(codes):
         return out
     order = np.lexsort((days, codes))
     c_s, d_s, w_s = codes[order], days[order], weight[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(c_s)) + 1]
-    ends = np.r_[starts[1:], len(c_s)]
-    ref = np.repeat(d_s[starts], ends - starts)
+    # one entry per (email, day): the day's total points
+    new_day = np.r_[True, (np.diff(c_s) != 0) | (np.diff(d_s) != 0)]
+    day_rows = np.flatnonzero(new_day)
+    c_d, d_d = c_s[day_rows], d_s[day_rows]
+    w_d = np.add.reduceat(w_s, day_rows)
+    starts = np.r_[0, np.flatnonzero(np.diff(c_d)) + 1]
+    ends = np.r_[starts[1:], len(c_d)]
+    ref = np.repeat(d_d[starts], ends - starts)
     h = rules.half_life_days
-    x = np.clip((d_s - ref) / h, 0, 1000) if h > 0 else np.zeros(len(d_s))
-    running = pd.Series(w_s * np.exp2(x)).groupby(c_s, sort=False).cumsum().to_numpy() * np.exp2(-x)
-    above = running >= rules.warm_threshold - 1e-9
-    below_pos = np.where(above, -1, np.arange(len(c_s)))
-    last_below = np.maximum.reduceat(below_pos, starts)
-    run_start = np.where(last_below >= starts, last_below + 1, starts)
-    ok = run_start < ends
-    out[c_s[starts[ok]]] = d_s[run_start[ok]]
+    x = np.clip((d_d - ref) / h, 0, 1000) if h > 0 else np.zeros(len(d_d))
+    after = pd.Series(w_d * np.exp2(x)).groupby(c_d, sort=False).cumsum().to_numpy() * np.exp2(-x)
+    before = after - w_d
+    threshold = rules.warm_threshold - 1e-9
+    rose = before < threshold
+    rose[starts] = True  # an email's first day rises from 0
+    rose_pos = np.where(rose, np.arange(len(c_d)), -1)
+    run_start = np.maximum.reduceat(rose_pos, starts)
+    ok = after[ends - 1] >= threshold
+    out[c_d[starts[ok]]] = d_d[run_start[ok]]
     return out
 
 

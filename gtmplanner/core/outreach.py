@@ -143,10 +143,10 @@ def project_templates(project: Project) -> list[tmpl.MessageTemplate]:
 
 def save_template(project: Project, t: tmpl.MessageTemplate) -> list[str]:
     """Store a template (validated first); returns warnings."""
-    problems = tmpl.validate_template(t.subject, t.body)
-    errors = [p for p in problems if "line" in p and "unknown" not in p]
+    errors = tmpl.validate_template(t.subject, t.body, errors_only=True)
     if errors:
-        raise UsageError(errors[0])
+        raise UsageError(f"template '{t.name}': {errors[0]}")
+    problems = tmpl.validate_template(t.subject, t.body)
     project_templates(project)
     with project.transaction() as conn:
         conn.execute("INSERT INTO templates (name, play, variant, subject, body, updated_at)"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Canonical columns per table, in order. (name, SQL type)
 PEOPLE_FIELDS: list[tuple[str, str]] = [
@@ -154,7 +154,19 @@ def migrate_2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX IF NOT EXISTS match_overrides_person ON match_overrides(person_id)")
 
 
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: migrate_1, 2: migrate_2}
+EVENT_DETAILS = ("venue", "booth", "dinner_venue", "happy_hour_venue")
+
+
+def migrate_3(conn: sqlite3.Connection) -> None:
+    """Version 3: where to meet at an event (venue, booth, dinner, happy hour) for messages."""
+    have = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    for col in EVENT_DETAILS:
+        if col not in have:
+            conn.execute(f"ALTER TABLE events ADD COLUMN {col} TEXT")
+
+
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: migrate_1, 2: migrate_2, 3: migrate_3}
 
 TABLE_FIELDS: dict[str, list[tuple[str, str]]] = {
     "people": PEOPLE_FIELDS,

@@ -19,7 +19,8 @@ against ``export_snapshot`` (what was exported):
   a project edit after the export is as deliberate as a rep's).
 * notes are never lost: when both changed they are merged as
   ``"<project note>\\n---\\n<tracker note>"`` (only the rep's addition when the
-  tracker note extends the exported one), no conflict.
+  tracker note extends the exported one), no conflict; a Notes cell cleared in
+  the tracker never deletes the project's note (a warning says so).
 
 After a sync the snapshot of each field holds the tracker value it took in
 (earlier values are kept under ``"_seen"``), so syncing the same file again, or
@@ -47,7 +48,7 @@ import numpy as np
 import pandas as pd
 import python_calamine as calamine
 
-from gtmplanner.core.errors import GtmError, ImportFileError, UsageError
+from gtmplanner.core.errors import UsageError
 from gtmplanner.core.export.columns import (
     DEFAULT_STATUS,
     HEADER_TO_FIELD,
@@ -148,35 +149,35 @@ class _Tracker:
     warnings: list[str]
 
 
-def _fail(path: Path, problem: str) -> ImportFileError:
-    return safety.fail(path, problem)
+Grid = Callable[[int | None], list[list[Any]]]
 
 
-def _grids(path: Path) -> Iterator[tuple[str | None, list[list[Any]]]]:
-    """(sheet, rows of cells) for every sheet worth looking at, tracker sheets first."""
+def _grids(path: Path) -> Iterator[tuple[str | None, Grid]]:
+    """(sheet, read(nrows)) for every sheet worth looking at, tracker sheets first."""
     try:
         if path.is_dir():
-            raise _fail(path, "is a folder, not a file")
+            raise safety.fail(path, "is a folder, not a file")
         with path.open("rb") as fh:
             head = fh.read(8192)
     except FileNotFoundError as exc:
-        raise _fail(path, "the file does not exist") from exc
+        raise safety.fail(path, "the file does not exist") from exc
     except OSError as exc:
-        raise _fail(path, f"cannot be opened ({exc.strerror or exc})") from exc
+        raise safety.fail(path, f"cannot be opened ({exc.strerror or exc})") from exc
     if not head.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
-        raise _fail(path, "the file is empty")
+        raise safety.fail(path, "the file is empty")
     kind = safety.sniff_container(path, head)
     if kind == "text":
-        yield None, _csv_rows(path)
+        rows = _csv_rows(path)
+        yield None, lambda n: rows if n is None else rows[:n]
         return
     fmt = safety.inspect_zip(path) if kind == "zip" else safety.inspect_ole(path, path.read_bytes())
     damaged = f"the workbook is damaged (truncated or not a real {fmt})"
     try:
         wb = calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
-        raise _fail(path, "is password-protected; save an unprotected copy") from exc
+        raise safety.fail(path, "is password-protected; save an unprotected copy") from exc
     except Exception as exc:  # noqa: BLE001 - calamine raises several kinds
-        raise _fail(path, damaged) from exc
+        raise safety.fail(path, damaged) from exc
     with wb:
         metas = [m for m in wb.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         order = {TRACKER_SHEET_NAME: 0, TARGET_SHEET_NAME: 1}
@@ -184,17 +185,22 @@ def _grids(path: Path) -> Iterator[tuple[str | None, list[list[Any]]]]:
                                   m.visible != calamine.SheetVisibleEnum.Visible))
         for m in metas:
             try:
-                yield m.name, wb.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
+                sheet = wb.get_sheet_by_name(m.name)
             except calamine.CalamineError as exc:
-                raise _fail(path, damaged) from exc
+                raise safety.fail(path, damaged) from exc
+            yield m.name, lambda n, sh=sheet: sh.to_python(skip_empty_area=False, nrows=n)
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:
     data = path.read_bytes()
     try:
-        text = data.decode(sniff.detect_encoding(data))
-    except (sniff.NotText, UnicodeDecodeError, LookupError) as exc:
-        raise _fail(path, "is not a table (binary data, not text)") from exc
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            enc = sniff.detect_encoding(data)
+            text = data.decode(enc[0] if isinstance(enc, tuple) else enc, errors="replace")
+        except (sniff.NotText, LookupError) as exc:
+            raise safety.fail(path, "is not a table (binary data, not text)") from exc
     text = text.lstrip("\ufeff")
     first, _, rest = text.partition("\n")
     delimiter = sniff.sep_line(first.rstrip("\r"))
@@ -205,7 +211,7 @@ def _csv_rows(path: Path) -> list[list[Any]]:
     try:
         rows, _starts = sniff.parse_rows(text, delimiter)
     except ValueError as exc:
-        raise _fail(path, f"cannot be read as CSV ({exc})") from exc
+        raise safety.fail(path, f"cannot be read as CSV ({exc})") from exc
     return rows
 
 
@@ -255,16 +261,17 @@ def _find_header(rows: list[list[Any]]) -> tuple[int | None, bool, bool]:
 def _load(path: str | Path) -> _Tracker:
     path = Path(path)
     seen_key = seen_status = False
-    for sheet, rows in _grids(path):
-        h, k, s = _find_header(rows)
+    for sheet, read in _grids(path):
+        head = read(_HEAD_ROWS)
+        h, k, s = _find_header(head)
         if h is not None:
-            return _parse(path, sheet, rows, h)
+            return _parse(path, sheet, read(None) if len(head) >= _HEAD_ROWS else head, h)
         seen_key, seen_status = seen_key or k, seen_status or s
     if seen_key:
-        raise _fail(path, "no Status column: not a tracker")
+        raise safety.fail(path, "no Status column: not a tracker")
     if seen_status:
-        raise _fail(path, "no Target ID or Email column: not a tracker")
-    raise _fail(path, "no Target ID or Email column and no Status column: not a tracker")
+        raise safety.fail(path, "no Target ID or Email column: not a tracker")
+    raise safety.fail(path, "no Target ID or Email column and no Status column: not a tracker")
 
 
 def _parse(path: Path, sheet: str | None, rows: list[list[Any]], h: int) -> _Tracker:
@@ -284,8 +291,8 @@ def _parse(path: Path, sheet: str | None, rows: list[list[Any]], h: int) -> _Tra
     body = [(i + 1, r) for i, r in enumerate(rows[h + 1:], start=h + 1)
             if any(not _blank(c) for c in r)]
     nums = [n for n, _ in body]
-    frame = pd.DataFrame({"file": pd.Series([name] * len(body), dtype=object),
-                          "row": pd.Series(nums, dtype="int64")})
+    data: dict[str, pd.Series] = {"file": pd.Series([name] * len(body), dtype=object),
+                                  "row": pd.Series(nums, dtype="int64")}
     for j, cell in enumerate(header):  # a column a rep added: say its values are not synced
         if HEADER_FIELDS.get(_hkey(cell)) is None and any(
                 j < len(r) and not _blank(r[j]) for _, r in body):
@@ -295,31 +302,31 @@ def _parse(path: Path, sheet: str | None, rows: list[list[Any]], h: int) -> _Tra
     for f in READ_FIELDS:
         if f not in cols:
             continue
-        js = cols[f]
-        raw = [[r[j] if j < len(r) else None for j in js] for _, r in body]
-        conv = _note if f in ("notes", "next_step") else _text
-        texts = ["\n".join(t for t in (conv(v) for v in vs) if t) or None for vs in raw]
-        where = f"column {col_letter(js[0])} ({_text(header[js[0]])})"
+        j0 = cols[f][0]
+        raw = [r[j0] if j0 < len(r) else None for _, r in body]
+        where = f"column {col_letter(j0)} ({_text(header[j0])})"
+        flags = None
         if f == "status":
-            values, flags = _statuses(texts, nums, name, where, warnings)
+            values = _statuses([_text(v) for v in raw], nums, name, where, warnings)
         elif f == "touches":
-            values, flags = _touches([vs[0] for vs in raw], nums, name, where, warnings)
+            values, flags = _touches(raw, nums, name, where, warnings)
         elif f == "last_touch_date":
-            values, flags = _dates([vs[0] for vs in raw], nums, name, where, warnings)
+            values, flags = _dates(raw, nums, name, where, warnings)
+        elif f in ("notes", "next_step"):  # a second Notes column a rep added is kept too
+            values = ["\n".join(t for t in (_note(r[j]) for j in cols[f] if j < len(r)) if t)
+                      or None for _, r in body]
         else:
-            values, flags = texts, None
-        frame[f] = pd.Series(values, dtype=object)
+            values = [_text(v) for v in raw]
+        data[f] = pd.Series(values, dtype=object)
         if flags is not None and flags.any():
             bad[f] = flags
-    rep = None
-    if "rep" in frame:
-        counts = Counter(v for v in frame["rep"] if v)
-        rep = counts.most_common(1)[0][0] if counts else None
-    return _Tracker(path, sheet, frame, bad, rep, warnings)
+    counts = Counter(v for v in data["rep"] if v) if "rep" in data else Counter()
+    rep = counts.most_common(1)[0][0] if counts else None
+    return _Tracker(path, sheet, pd.DataFrame(data), bad, rep, warnings)
 
 
 def _statuses(texts: list[str | None], nums: list[int], name: str, where: str,
-              warnings: list[str]) -> tuple[list[str], None]:
+              warnings: list[str]) -> list[str]:
     out = []
     for t, n in zip(texts, nums, strict=True):
         if t is None:
@@ -329,7 +336,7 @@ def _statuses(texts: list[str | None], nums: list[int], name: str, where: str,
         if hit is None:
             warnings.append(f"{name}: row {n}, {where}: unknown status {t!r} kept as written")
         out.append(hit or t)
-    return out, None
+    return out
 
 
 def _touches(raw: list[Any], nums: list[int], name: str, where: str,
@@ -340,7 +347,7 @@ def _touches(raw: list[Any], nums: list[int], name: str, where: str,
             out.append(0)
             continue
         try:
-            x = float(v.strip().replace(",", "")) if isinstance(v, str) else float(v)
+            x = float(v.strip().replace(",", ".")) if isinstance(v, str) else float(v)
         except (TypeError, ValueError):
             x = -1.0
         if x != x or x < 0 or not x.is_integer():
@@ -375,7 +382,7 @@ def _dates(raw: list[Any], nums: list[int], name: str, where: str,
                 slow[i] = s
     if slow:  # one parse for the column, so the day/month order is decided per file
         parsed = parse_dates(pd.Series(list(slow.values()), dtype=object))
-        for (i, s), stamp in zip(slow.items(), parsed, strict=True):
+        for i, stamp in zip(slow, parsed, strict=True):
             if pd.isna(stamp):
                 bad[i] = True
             else:
@@ -436,6 +443,20 @@ def _norm(f: str, v: Any) -> Any:
     if f == "last_touch_date" and _ISO.match(s):
         return s[:10]
     return s
+
+
+def _norm_all(f: str, values: list[Any]) -> np.ndarray:
+    """:func:`_norm` over a column (each distinct value normalised once)."""
+    memo: dict[Any, Any] = {}
+    out = np.empty(len(values), object)
+    for i, v in enumerate(values):
+        try:
+            out[i] = memo[v]
+        except KeyError:
+            out[i] = memo[v] = _norm(f, v)
+        except TypeError:  # unhashable
+            out[i] = _norm(f, v)
+    return out
 
 
 def _plain(f: str, v: Any) -> Any:
@@ -521,12 +542,12 @@ class _Rows:
             for f in READ_FIELDS:
                 if f in t.frame:
                     arr = t.frame[f].to_numpy(object)
-                    if f in ("next_step", "notes"):
-                        arr = np.array(["" if v is None else v for v in arr] or [], object)
+                    if f in ("notes", "next_step"):  # blank is "" for the merge's comparisons
+                        arr = np.array(["" if v is None else v for v in arr], object)
                     vals[f].append(arr)
                     has[f].append(~t.bad.get(f, np.zeros(n, bool)))
                 else:
-                    vals[f].append(np.full(n, None, object))
+                    vals[f].append(np.full(n, "" if f in ("notes", "next_step") else None, object))
                     has[f].append(np.zeros(n, bool))
 
         def cat(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
@@ -547,18 +568,21 @@ class _Merge:
     def __init__(self, state: _State, positions: np.ndarray) -> None:
         self.pos = positions
         col = state.col
-        self.raw = {f: [col[f][p] for p in positions] for f in (*SYNC_FIELDS, "rep")}
-        self.p = {f: np.array([_norm(f, v) for v in self.raw[f]] or [], object)
-                  for f in SYNC_FIELDS}
+        idx = positions.tolist()
+        self.raw = {f: [col[f][p] for p in idx] for f in (*SYNC_FIELDS, "rep")}
+        self.p = {f: _norm_all(f, self.raw[f]) for f in SYNC_FIELDS}
+        parsed: dict[Any, dict[str, Any] | None] = {}  # most snapshots repeat: parse each once
         self.snap: list[dict[str, Any] | None] = []
-        for p in positions:
-            try:
-                snap = json.loads(col["export_snapshot"][p] or "null")
-            except (TypeError, ValueError):
-                snap = None
-            self.snap.append(snap if isinstance(snap, dict) else None)
-        self.s = {f: np.array([_norm(f, (s or {}).get(f)) for s in self.snap] or [], object)
-                  for f in SYNC_FIELDS}
+        for p in idx:
+            text = col["export_snapshot"][p]
+            if text not in parsed:
+                try:
+                    snap = json.loads(text) if text else None
+                except (TypeError, ValueError):
+                    snap = None
+                parsed[text] = snap if isinstance(snap, dict) else None
+            self.snap.append(parsed[text])
+        self.s = {f: _norm_all(f, [(s or {}).get(f) for s in self.snap]) for f in SYNC_FIELDS}
         n = len(positions)
         self.changed = {f: np.zeros(n, bool) for f in SYNC_FIELDS}
         self.blocked = {f: np.zeros(n, bool) for f in SYNC_FIELDS}
@@ -609,6 +633,7 @@ def _merge(m: _Merge, rows: _Rows, ridx: np.ndarray, lis: np.ndarray, keys: list
            resolve: dict[tuple[str, str], str], result: SyncResult) -> None:
     """Merge the matched rows ``ridx`` (target ``lis``), one pass per repeat of a target."""
     occurrence = pd.Series(lis).groupby(lis).cumcount().to_numpy()
+    kept: dict[str, list[int]] = {}
     for k in range(int(occurrence.max()) + 1 if len(lis) else 0):
         sel = occurrence == k
         r, li = ridx[sel], lis[sel]
@@ -618,6 +643,11 @@ def _merge(m: _Merge, rows: _Rows, ridx: np.ndarray, lis: np.ndarray, keys: list
             for i in np.flatnonzero(tchg):
                 if m.snap[li[i]] and m.seen(li[i], f, tv[i]):
                     tchg[i] = False
+            if f == "notes":  # a cleared Notes cell never deletes the project's note
+                cleared = tchg & (tv == "") & (pv != "")
+                tchg &= ~cleared
+                for i in np.flatnonzero(cleared).tolist():
+                    kept.setdefault(str(rows.file[r[i]]), []).append(int(rows.row[r[i]]))
             pchg = pv != sv
             take = tchg & ~pchg
             m.p[f][li[take]] = tv[take]
@@ -639,6 +669,9 @@ def _merge(m: _Merge, rows: _Rows, ridx: np.ndarray, lis: np.ndarray, keys: list
                     m.p[f][j], m.changed[f][j] = new, True
                 if side is not None or f == "notes":
                     m.ack(np.array([j]), f, np.array([t], object))
+    for name, nums in kept.items():
+        result.warnings.append(f"{name}: row(s) {', '.join(map(str, sorted(nums)))}: Notes "
+                               "cleared in the tracker; the project keeps its notes")
 
 
 def _file_events(state: _State, rows: _Rows, pos: np.ndarray, n_files: int,
@@ -667,9 +700,8 @@ def _row_name(rows: _Rows, i: int) -> str | None:
         or None
 
 
-def _match(state: _State, rows: _Rows, events: list[int | None],
-           unmatched: dict[int, str]) -> tuple[np.ndarray, list[int]]:
-    """Target position per row (-1: none) by Target ID, else email; and booth candidates."""
+def _match_ids(state: _State, rows: _Rows, unmatched: dict[int, str]) -> np.ndarray:
+    """Target position per row by the hidden Target ID (-1: none)."""
     pos = np.full(len(rows.row), -1, np.int64)
     by_key = state.by_key
     for i, k in enumerate(rows.vals["target_id"].tolist()):
@@ -679,6 +711,12 @@ def _match(state: _State, rows: _Rows, events: list[int | None],
                 unmatched[i] = f"Target ID {k} is not in this project"
             else:
                 pos[i] = p
+    return pos
+
+
+def _match_emails(state: _State, rows: _Rows, pos: np.ndarray, events: list[int | None],
+                  unmatched: dict[int, str]) -> list[int]:
+    """Match the rest by email among the event's targets; return the booth candidates."""
     candidates = []
     for i in np.flatnonzero(pos < 0).tolist():
         ev, email = events[rows.file_idx[i]], rows.vals["email"][i]
@@ -694,7 +732,7 @@ def _match(state: _State, rows: _Rows, events: list[int | None],
             candidates.append(i)
         else:
             unmatched[i] = "no Target ID, name or email: cannot tell who this row is about"
-    return pos, candidates
+    return candidates
 
 
 def _people_of(project: Project, column: str, values: list[str]) -> dict[str, int]:
@@ -773,6 +811,8 @@ def _booth(project: Project, state: _State, rows: _Rows, cands: list[int],
                             f"{rows.row[first.row]}; added once")
             continue
         rep = v["rep"][i] or file_reps[rows.file_idx[i]]
+        if rep is None:
+            warnings.append(f"{where}: no Rep and no rep for this file; added without a rep")
         person = {c: out[c].iloc[j] for c in ("first_name", "last_name", "full_name", "email",
                                               "phone", "title", "company", "company_key",
                                               "name_key", "domain")}
@@ -814,8 +854,8 @@ def _insert_new(project: Project, state: _State, rows: _Rows, new: list[_NewTarg
         added.append({"file": str(rows.file[i]), "row": int(rows.row[i]),
                       "name": nt.person["full_name"], "email": nt.person["email"],
                       "rep": nt.rep, "target_id": key, "new_person": new_person})
-    if write:
-        cols = ("id", *new[0].person.keys(), "source", "updated_at") if new else ()
+    if write and new:
+        cols = ("id", *new[0].person.keys(), "source", "updated_at")
         conn.executemany(f"INSERT INTO people ({', '.join(cols)}) VALUES "
                          f"({', '.join('?' * len(cols))})", people)
         conn.executemany("INSERT INTO event_people (event_id, person_id, attended) VALUES (?,?,1)"
@@ -892,18 +932,19 @@ def sync_trackers(
         latest = project.event(None)
         state = _State(project)
         unmatched: dict[int, str] = {}
-        pos0 = np.full(len(rows.row), -1, np.int64)
-        for i, k in enumerate(rows.vals["target_id"].tolist()):  # events need ID matches first
-            if k and k.upper() in state.by_key:
-                pos0[i] = state.by_key[k.upper()]
-        events = _file_events(state, rows, pos0, len(trackers), fixed,
+        pos = _match_ids(state, rows, unmatched)
+        events = _file_events(state, rows, pos, len(trackers), fixed,
                               int(latest["id"]) if latest else None)
-        pos, cands = _match(state, rows, events, unmatched)
+        cands = _match_emails(state, rows, pos, events, unmatched)
         file_reps = []
         for n, t in enumerate(trackers):
             hit = pos[(rows.file_idx == n) & (pos >= 0)].tolist()
             counts = Counter(state.col["rep"][p] for p in hit if state.col["rep"][p])
             file_reps.append(t.rep or (counts.most_common(1)[0][0] if counts else None))
+            other = sum(state.col["event_id"][p] != fixed for p in hit) if fixed else 0
+            if other:
+                result.warnings.append(f"{t.path.name}: {other} row(s) are targets of another "
+                                       "event; synced by their Target ID")
         new = _booth(project, state, rows, cands, events, pos, unmatched, file_reps,
                      result.warnings)
         progress(0.75, "Merging")

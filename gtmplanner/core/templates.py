@@ -262,8 +262,8 @@ class _MessageEnvironment(ImmutableSandboxedEnvironment):
                          finalize=_finalize)
         self.filters = dict(_SAFE_FILTERS)
         self.globals = {"range": self.globals["range"], "namespace": self.globals["namespace"],
-                        "dict": dict, "cycler": self.globals["cycler"],
-                        "joiner": self.globals["joiner"], _GUARD: _loop_guard}
+                        "cycler": self.globals["cycler"], "joiner": self.globals["joiner"],
+                        _GUARD: _loop_guard}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         if not super().is_safe_attribute(obj, attr, value):
@@ -406,15 +406,6 @@ _BLANKS = re.compile(r"\n{3,}")
 _TRAILING = re.compile(r"[ \t]+\n")
 
 
-def _tidy_body(text: str) -> str:
-    text = _TRAILING.sub("\n", text.replace("\r\n", "\n"))
-    return _BLANKS.sub("\n\n", text).strip()
-
-
-def _tidy_subject(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _render_tracked(template: MessageTemplate, context: Mapping[str, Any]
                     ) -> tuple[str, str, set[str]]:
     subject_part = _compile(template.subject, template.name, "subject")
@@ -427,7 +418,8 @@ def _render_tracked(template: MessageTemplate, context: Mapping[str, Any]
         body = _run(body_part, full, template.name, "body")
     finally:
         _STATE.reset(token)
-    return _tidy_subject(subject), _tidy_body(body), state.missing
+    body = _BLANKS.sub("\n\n", _TRAILING.sub("\n", body.replace("\r\n", "\n"))).strip()
+    return " ".join(subject.split()), body, state.missing
 
 
 def render(template: MessageTemplate, context: Mapping[str, Any]) -> tuple[str, str]:
@@ -471,13 +463,6 @@ def _missing_message(path: str, count: int, fallbacks: Mapping[str, str]) -> str
     return f"{path} missing for {count:,} {who} (left out of the message)"
 
 
-def _rep_lookup(reps: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Mapping[str, Any]]:
-    out: dict[str, Mapping[str, Any]] = {}
-    for key, rep in (reps or {}).items():
-        out["".join(str(key).split()).casefold()] = rep_context({"name": key, **dict(rep)})
-    return out
-
-
 def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplate],
                 targets: pd.DataFrame, *, event: Mapping[str, Any] | None,
                 reps: Mapping[str, Mapping[str, Any]] | None = None,
@@ -501,7 +486,8 @@ def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplat
     for t in templates:  # syntax problems surface once, before any row
         _compile(t.subject, t.name, "subject")
         _compile(t.body, t.name, "body")
-    rep_of = _rep_lookup(reps)
+    rep_of = {"".join(str(k).split()).casefold(): rep_context({"name": k, **dict(r)})
+              for k, r in (reps or {}).items()}
     cols = [c for c in context_columns() if c in targets.columns]
     extra = [c for c in ("rep", "template") if c in targets.columns and c not in cols]
     frame = targets[cols + extra]
@@ -565,16 +551,16 @@ def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplat
 
 # ------------------------------------------------------------------ validation
 
-_GLOBAL_NAMES = frozenset({"range", "namespace", "dict", "cycler", "joiner", "loop", _GUARD})
+_GLOBAL_NAMES = frozenset({"range", "namespace", "cycler", "joiner", "loop", _GUARD})
 
 
 def _guarded_paths(node: nodes.Node, guarded: frozenset[str], out: list[tuple[str, int, bool]]
                    ) -> None:
     """Collect (field path, line, guarded) for every field read; guarded = inside an if on it."""
     if isinstance(node, nodes.If):
-        tested = frozenset(p for n in node.test.find_all((nodes.Name, nodes.Getattr))
-                           if (p := _field_path(n)))
-        _guarded_paths(node.test, guarded, out)
+        reads = [node.test, *node.test.find_all((nodes.Name, nodes.Getattr))]
+        tested = frozenset(p for n in reads if (p := _field_path(n)))
+        _guarded_paths(node.test, guarded | tested, out)  # a test is its own guard
         for child in node.body:
             _guarded_paths(child, guarded | tested, out)
         for child in [*node.elif_, *node.else_]:
@@ -595,12 +581,14 @@ def _guarded_paths(node: nodes.Node, guarded: frozenset[str], out: list[tuple[st
         _guarded_paths(child, guarded, out)
 
 
-def validate_template(subject: str, body: str) -> list[str]:
+def validate_template(subject: str, body: str, *, errors_only: bool = False) -> list[str]:
     """Problems and warnings, one line each, with the part and line.
 
-    Syntax errors and refused tags; unknown merge fields (with a suggestion);
-    internal fields (``deal.amount``...) that must not reach a customer; person,
-    account and deal fields shown with no fallback and no ``{% if %}`` around them.
+    Errors (the template cannot render): syntax errors, refused tags, unknown
+    filters. Warnings (it renders, but check it): unknown merge fields (with a
+    suggestion), internal fields (``deal.amount``...) that must not reach a
+    customer, person/account/deal fields shown with no fallback and no
+    ``{% if %}`` around them. ``errors_only=True`` returns just the errors.
     """
     problems: list[str] = []
     known = set(texts.MERGE_FIELDS)
@@ -611,6 +599,8 @@ def validate_template(subject: str, body: str) -> list[str]:
             _compile(source, None, part)
         except TemplateError as exc:
             problems.append(str(exc))
+            continue
+        if errors_only:
             continue
         assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
         seen: set[tuple[str, int]] = set()

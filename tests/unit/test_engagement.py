@@ -198,17 +198,43 @@ def _reference(rows: list[tuple[str, str, int]], rules: EngagementRules,
         if raises:
             out[email] = (score, "hot", raises[0])
         elif score >= rules.warm_threshold:
+            # Day by day: points only fade between activity days, so the score is
+            # lowest just before a day's activities.  The run above the threshold
+            # that is still going today began on the last day it was under it then.
             since = None
-            for i, (d, _) in enumerate(mine):
-                later_same_day = [x for x in mine[i + 1:] if x[0] == d]
-                if later_same_day:
-                    continue
-                above = decayed(d, mine[: i + 1]) >= rules.warm_threshold
-                since = (since or d) if above else None
+            for d in sorted({d for d, _ in mine}):
+                before = decayed(d, [x for x in mine if x[0] < d])
+                after = decayed(d, [x for x in mine if x[0] <= d])
+                if after < rules.warm_threshold:
+                    since = None
+                elif before < rules.warm_threshold:
+                    since = d
             out[email] = (score, "warm", since)
         else:
             out[email] = (score, None, None)
     return out
+
+
+@pytest.mark.parametrize("same_day", [["page_visit", "blog"], ["blog", "page_visit"]])
+def test_warm_run_restarts_after_a_dip_whatever_the_order_within_a_day(
+        same_day: list[str]) -> None:
+    # 08-24: ebook 12 + case study 8 = 20, warm.  By 09-01 that has faded to
+    # 20 * 2**(-8/60) = 18.2, under the threshold: the run ended.  On 09-01 a page
+    # visit (1) and a blog read (2) lift it back to 21.2, so the current warm run
+    # starts on 09-01, whichever of that day's two rows comes first.
+    rows = [("w@x.com", "ebook", 8), ("w@x.com", "case_study", 8),
+            *[("w@x.com", kind, 0) for kind in same_day]]
+    rules = EngagementRules(warm_threshold=20)
+    frame = acts(*[(e, k, None, (TODAY - timedelta(days=age)).isoformat()) for e, k, age in rows])
+    row = score_engagement(frame, rules, today=TODAY).loc["w@x.com"]
+    assert row["mql_status"] == "warm"
+    assert row["mql_date"] == pd.Timestamp("2026-09-01")
+    assert _reference(rows, rules, TODAY)["w@x.com"][1:] == ("warm", date(2026, 9, 1))
+    # with a webinar on 08-24 too it stays over (35 fades to 31.9): warm since 08-24
+    rows = [*rows, ("w@x.com", "webinar", 8)]
+    frame = acts(*[(e, k, None, (TODAY - timedelta(days=age)).isoformat()) for e, k, age in rows])
+    assert score_engagement(frame, rules, today=TODAY).loc["w@x.com", "mql_date"] == \
+        pd.Timestamp("2026-08-24")
 
 
 @settings(max_examples=60, deadline=None)

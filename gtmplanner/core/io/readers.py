@@ -400,6 +400,8 @@ def _sheet_rows(sh: Any, ctx: _Ctx) -> tuple[list, np.ndarray]:
     pending = count = 0
     blank = [""] * sh.width
     for count, row in enumerate(sh.iter_rows(), 1):
+        if count % 65536 == 0:
+            ctx.step(0.3, f"Reading rows ({count:,})")
         if row.count("") == len(row):
             pending += 1
             continue
@@ -409,8 +411,6 @@ def _sheet_rows(sh: Any, ctx: _Ctx) -> tuple[list, np.ndarray]:
             pending = 0
         rows.append(row)
         idx.append(count - 1)
-        if count % 65536 == 0:
-            ctx.step(0.3, f"Reading rows ({count:,})")
     offset = sh.end[0] + 2 - count
     return rows, np.asarray(idx, np.int64) + offset
 
@@ -634,7 +634,7 @@ def _drop_total_rows(built: _Built, keep: np.ndarray, ctx: _Ctx) -> None:
 
 def _footer_warning(footer: list[list[str]], last: int | None, unit: str) -> str:
     n = len(footer)
-    first = " ".join(c for c in footer[0] if c)
+    first = " ".join(c for c in footer[0] if c) if footer else ""
     first = first if len(first) <= 60 else first[:57] + "..."
     where = f"after {unit} {last}" if last is not None else "at the end"
     return f"dropped {n} footer {unit}{'s' * (n > 1)} {where} ({first!r})"

@@ -333,24 +333,26 @@ def footer_start(rows: list[list[str]], header_width: int) -> int:
     """
     infos = [RowInfo.of(r) for r in rows]
     n = len(infos)
+    while n and infos[n - 1].ne == 0:
+        n -= 1  # trailing blank rows are not a footer (and are dropped anyway)
     j = n
     strong_only = True
+    lines = 0
     while j > 0:
         info = infos[j - 1]
         if info.ne == 0:
             j -= 1
             continue
-        text = " ".join(info.filled)
-        strong = info.ne <= 3 and bool(_FOOTER.search(text))
-        weak = header_width >= 4 and info.ne <= max(1, header_width // 4) and info.ne <= 2
+        strong = info.ne <= 3 and bool(_FOOTER.search(" ".join(info.filled)))
+        weak = header_width >= 4 and info.ne == 1 and lines < 10
         if not (strong or weak):
             break
         strong_only = strong_only and strong
+        lines += 1
         j -= 1
     if j == n:
-        return n
-    gap = infos[j].ne == 0
-    if gap or strong_only:
+        return len(infos)
+    if strong_only or (j > 0 and infos[j].ne == 0):  # short lines after a blank line
         return j
     # No blank line before the block: drop only the strong footer lines at its end.
     k = n
