@@ -31,6 +31,7 @@ class Cleaned:
 
 
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
+    """A column as tidy text (NBSP and doubled spaces collapsed, null markers -> NA)."""
     if col in df.columns:
         return normalize.clean_text(df[col].astype("string"))
     return pd.Series(pd.NA, index=df.index, dtype="string")
@@ -111,7 +112,10 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     out["company_key"] = companies.company_key(out["company"])
     domain = companies.email_domain(out["email"])
     if "domain" in df.columns:
-        domain = domain.fillna(companies.registered_domain(_text(df, "domain")))
+        gap = domain.isna() & df["domain"].notna()
+        if gap.any():
+            domain = domain.copy()
+            domain[gap] = companies.registered_domain(_text(df, "domain")[gap])
     out["domain"] = domain
     _damage(df, rows, ["phone", "mobile", "postal_code", "external_id"], warnings)
     name_key = (out["first_name"].fillna("").str.casefold() + "|"

@@ -159,6 +159,8 @@ EVENT_DETAILS = ("venue", "booth", "dinner_venue", "happy_hour_venue")
 
 def migrate_3(conn: sqlite3.Connection) -> None:
     """Version 3: where to meet at an event (venue, booth, dinner, happy hour) for messages."""
+    # Imports look names up in memory, so this index only slowed big inserts down.
+    conn.execute("DROP INDEX IF EXISTS people_name_key")
     have = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
     for col in EVENT_DETAILS:
         if col not in have:

@@ -87,6 +87,8 @@ class Project:
             raise ProjectError(f"{self.path}: cannot open the project ({exc})") from exc
         self.conn.execute("PRAGMA foreign_keys=OFF")
         self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        # A 64 MB page cache keeps a big import's pages in memory until the commit.
+        self.conn.execute("PRAGMA cache_size=-65536")
         self._in_tx = False
         self._migrate(existed)
 
