@@ -17,10 +17,11 @@ against ``export_snapshot`` (what was exported):
   kept and both are reported, unless ``resolve[(target_id, field)]`` says
   ``"tracker"`` or ``"project"``. Touches follow the same rule (no max-taking:
   a project edit after the export is as deliberate as a rep's).
-* notes are never lost: when both changed they are merged as
+* notes are never lost and never conflict: the tracker note is taken when it
+  starts with the project's note (or that is empty); otherwise both are kept as
   ``"<project note>\\n---\\n<tracker note>"`` (only the rep's addition when the
-  tracker note extends the exported one), no conflict; a Notes cell cleared in
-  the tracker never deletes the project's note (a warning says so).
+  tracker note extends the exported one). A rep who deletes text or clears the
+  cell deletes nothing from the project (a warning says so for a cleared cell).
 
 After a sync the snapshot of each field holds the tracker value it took in
 (earlier values are kept under ``"_seen"``), so syncing the same file again, or
@@ -53,7 +54,9 @@ from gtmplanner.core.export.columns import (
     DEFAULT_STATUS,
     HEADER_TO_FIELD,
     STATUS_VALUES,
+    TARGET_SHEET_HEADERS,
     TARGET_SHEET_NAME,
+    TRACKER_HEADERS,
     TRACKER_SHEET_NAME,
 )
 from gtmplanner.core.export.safe import unneutralise
@@ -84,6 +87,8 @@ HEADER_FIELDS: dict[str, str] = {
     "emailaddress": "email", "lasttouch": "last_touch_date", "nextsteps": "next_step",
     "note": "notes", "comment": "notes", "comments": "notes", "touchcount": "touches",
 }  # fmt: skip
+#: Our own columns that are not synced (score, why...): read silently.
+_EXPORTED = frozenset(_hkey(h) for h in (*TRACKER_HEADERS, *TARGET_SHEET_HEADERS))
 _STATUS_LOOKUP = {re.sub(r"[\s_\-]+", " ", s.casefold()): s for s in STATUS_VALUES}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T][\d:.]*)?$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -294,7 +299,7 @@ def _parse(path: Path, sheet: str | None, rows: list[list[Any]], h: int) -> _Tra
     data: dict[str, pd.Series] = {"file": pd.Series([name] * len(body), dtype=object),
                                   "row": pd.Series(nums, dtype="int64")}
     for j, cell in enumerate(header):  # a column a rep added: say its values are not synced
-        if HEADER_FIELDS.get(_hkey(cell)) is None and any(
+        if _hkey(cell) not in HEADER_FIELDS and _hkey(cell) not in _EXPORTED and any(
                 j < len(r) and not _blank(r[j]) for _, r in body):
             warnings.append(f"{name}: column {col_letter(j)} ({_text(cell) or 'no header'}) is "
                             "not a tracker column; its values were not synced")
@@ -465,7 +470,12 @@ def _plain(f: str, v: Any) -> Any:
 
 
 def _merge_notes(project: str, tracker: str, exported: str) -> str:
-    """Both sides edited the notes: keep both (only the rep's addition when it extends)."""
+    """A tracker note that would drop text of the project's note: keep both.
+
+    Only the rep's addition is appended when the tracker note extends the
+    exported one; nothing is appended when the project note already holds it
+    (a rep who only deleted text, or cleared the cell, deletes nothing).
+    """
     addition = tracker
     if exported and tracker.startswith(exported):
         addition = tracker[len(exported):].strip()
@@ -643,22 +653,24 @@ def _merge(m: _Merge, rows: _Rows, ridx: np.ndarray, lis: np.ndarray, keys: list
             for i in np.flatnonzero(tchg):
                 if m.snap[li[i]] and m.seen(li[i], f, tv[i]):
                     tchg[i] = False
-            if f == "notes":  # a cleared Notes cell never deletes the project's note
-                cleared = tchg & (tv == "") & (pv != "")
-                tchg &= ~cleared
-                for i in np.flatnonzero(cleared).tolist():
-                    kept.setdefault(str(rows.file[r[i]]), []).append(int(rows.row[r[i]]))
-            pchg = pv != sv
-            take = tchg & ~pchg
+            if f == "notes":  # taking the tracker note is safe when it keeps the project's
+                keeps = np.array([not p or t.startswith(p) for t, p in zip(tv, pv, strict=True)],
+                                 bool)
+                take, hard = tchg & keeps & (tv != pv), tchg & ~keeps
+            else:
+                pchg = pv != sv
+                take, hard = tchg & ~pchg, tchg & pchg & (tv != pv)
             m.p[f][li[take]] = tv[take]
             m.changed[f][li[take]] = True
             quiet = take | (tchg & (tv == pv))
             m.ack(li[quiet], f, tv[quiet])
-            for i in np.flatnonzero(tchg & pchg & (tv != pv)):
+            for i in np.flatnonzero(hard).tolist():
                 j, t, p = int(li[i]), tv[i], pv[i]
                 side = resolve.get((keys[j], f))
                 if f == "notes" and side is None:
                     new = _merge_notes(p, t, sv[i])
+                    if not t:
+                        kept.setdefault(str(rows.file[r[i]]), []).append(int(rows.row[r[i]]))
                 else:
                     c = Conflict(keys[j], f, _plain(f, p), _plain(f, t), str(rows.file[r[i]]),
                                  int(rows.row[r[i]]), side)
@@ -779,7 +791,7 @@ def _booth(project: Project, state: _State, rows: _Rows, cands: list[int],
     new: dict[tuple[int, str], _NewTarget] = {}
     for j, i in enumerate(cands):
         ev, where = events[rows.file_idx[i]], f"{rows.file[i]} row {rows.row[i]}"
-        email, nk, key = (out[c].iloc[j] for c in ("email", "name_key", "company_key"))
+        email, nk, company = (out[c].iloc[j] for c in ("email", "name_key", "company_key"))
         email = email if isinstance(email, str) else None
         nk = nk if isinstance(nk, str) else None
         if v["email"][i] and email is None:
@@ -794,7 +806,7 @@ def _booth(project: Project, state: _State, rows: _Rows, cands: list[int],
         p = state.emails(ev).get(email) if email else None
         if p is None and email is None:
             full, short = state.names(ev)
-            p = full.get(nk) if isinstance(key, str) else short.get(nk.rsplit("|", 1)[0])
+            p = full.get(nk) if isinstance(company, str) else short.get(nk.rsplit("|", 1)[0])
         pid = by_email.get(email) if email else by_name.get(nk)
         if p is None and pid is not None:
             p = state.pairs.get((ev, pid))
@@ -842,7 +854,7 @@ def _insert_new(project: Project, state: _State, rows: _Rows, new: list[_NewTarg
         status = v["status"][i] if rows.has["status"][i] and v["status"][i] else DEFAULT_STATUS
         touches = int(v["touches"][i]) if rows.has["touches"][i] and v["touches"][i] else 0
         last = (v["last_touch_date"][i] or None) if rows.has["last_touch_date"][i] else None
-        notes = "\n---\n".join(nt.notes) or None
+        notes = NOTE_SEPARATOR.join(nt.notes) or None
         snap = {"status": status, "touches": touches, "last_touch_date": last,
                 "next_step": v["next_step"][i] or None, "notes": v["notes"][i] or None,
                 "rep": nt.rep}

@@ -269,6 +269,7 @@ def test_sync_takes_rep_edits_and_booth_people(proj: Project, edited: Path) -> N
     before = dump(proj)
     res = sync_trackers(proj, [edited])
     assert (res.updated, res.unchanged, res.conflicts, res.unmatched) == (2, 4, [], [])
+    assert res.warnings == []
     check_rep_edits(proj, before)
     added = {a["name"]: a for a in res.added}
     assert set(added) == {"Nina Novak", "Otto Orr"}
@@ -302,6 +303,23 @@ def test_dry_run_writes_nothing(proj: Project, edited: Path) -> None:
     before = dump(proj)
     res = sync_trackers(proj, [edited], dry_run=True)
     assert res.dry_run and res.updated == 2 and len(res.added) == 2
+    assert dump(proj) == before
+
+
+def test_a_failure_mid_sync_leaves_the_project_as_it_was(proj: Project, edited: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from gtmplanner.core import sync
+
+    real = sync._insert_new
+
+    def insert_then_crash(*args: Any, **kwargs: Any) -> Any:
+        real(*args, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sync, "_insert_new", insert_then_crash)
+    before = dump(proj)
+    with pytest.raises(RuntimeError):
+        sync_trackers(proj, [edited])
     assert dump(proj) == before
 
 
@@ -449,6 +467,19 @@ def test_cleared_note_never_deletes_the_project_note(proj: Project, tmp_path: Pa
                for w in res.warnings)
 
 
+def test_a_column_the_rep_added_is_named_in_a_warning(proj: Project, tmp_path: Path) -> None:
+    path = export(proj, tmp_path / "dana.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    c = ws.max_column + 1
+    ws.cell(1, c).value = "Call outcome"
+    ws.cell(3, c).value = "voicemail"
+    wb.save(path)
+    res = sync_trackers(proj, [path])
+    assert res.warnings == ["dana.xlsx: column O (Call outcome) is not a tracker column; its "
+                            "values were not synced"]
+
+
 def test_unknown_status_is_kept_and_warned(proj: Project, tmp_path: Path) -> None:
     path = export(proj, tmp_path / "dana.xlsx")
     wb = openpyxl.load_workbook(path)
@@ -488,6 +519,8 @@ def test_same_booth_person_in_two_files_is_added_once(proj: Project, edited: Pat
     assert (res.updated, len(res.added), res.conflicts) == (2, 2, [])
     assert sum("added once" in w for w in res.warnings) == 2
     check_rep_edits(proj, before)
+    again = sync_trackers(proj, [edited, copy])
+    assert (again.updated, again.added, again.conflicts) == (0, [], [])
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -542,11 +575,11 @@ def test_three_way_merge_rules(snap: tuple[str, int, str], now: tuple[str, int, 
             else:
                 assert got[k] == now[k] and f in conflicts
         assert "notes" not in conflicts
-        if sheet[2] == snap[2] or not sheet[2]:
-            assert got[2] == now[2]  # untouched (or cleared) in the sheet: project note stays
-        else:
-            assert got[2].endswith(sheet[2].removeprefix(snap[2]).strip() if snap[2] else sheet[2])
-            assert now[2] in got[2]  # the project's note is never lost
+        assert now[2] in got[2]  # the project's note is never lost ...
+        if sheet[2] == snap[2] or not sheet[2] or sheet[2] in now[2]:
+            assert got[2] == now[2]  # ... nor duplicated when the sheet adds nothing
+        else:  # ... and the rep's text is kept
+            assert (sheet[2].removeprefix(snap[2]).strip() if snap[2] else sheet[2]) in got[2]
         before = dump(proj)
         again = sync_trackers(proj, [path])
         assert again.updated == 0 and dump(proj) == before
