@@ -48,10 +48,15 @@ KIND = {"Software": ["Analytics", "Software", "Labs", "Cloud", "Data"],
         "Transportation": ["Logistics", "Freight", "Transport"],
         "Retail": ["Retail", "Stores", "Outfitters"],
         "Education": ["University", "Learning", "Academy"],
-        "Publishing": ["Publishing", "Media", "Press"]}
-INDUSTRY_WEIGHTS = {"Software": 30, "Financial Services": 15, "Healthcare": 12,
-                    "Manufacturing": 12, "Transportation": 10, "Retail": 9, "Education": 6,
-                    "Publishing": 6}
+        "Publishing": ["Publishing", "Media", "Press"],
+        "Government": ["County", "Municipal Services", "Public Authority"],
+        "Nonprofit": ["Foundation", "Alliance", "Trust"],
+        "Hospitality": ["Hotels", "Restaurants", "Resorts"],
+        "Construction": ["Builders", "Construction", "Contractors"]}
+INDUSTRY_WEIGHTS = {"Software": 22, "Financial Services": 11, "Healthcare": 9,
+                    "Manufacturing": 10, "Transportation": 8, "Retail": 8, "Education": 8,
+                    "Publishing": 6, "Government": 7, "Nonprofit": 5, "Hospitality": 4,
+                    "Construction": 4}
 SUFFIX = ["", "", ", Inc.", " Inc", " LLC", " Corp", " Corporation", " Ltd", " GmbH", " Co."]
 TECH = ["Salesforce", "HubSpot", "Marketo", "Snowflake", "Outreach", "Segment", "Slack", "SAP",
         "Shopify", "Klaviyo", "Epic", "Zendesk", "Gong", "6sense", "Pardot", "Dynamics 365"]
@@ -76,7 +81,10 @@ TITLES = ["VP Marketing", "Director of Demand Generation", "Chief Revenue Office
           "Sr. Dir. Demand Gen", "VP, Mktg", "Business Development Representative",
           "Director, Marketing Operations", "Software Engineer", "CFO", "Founder & CEO",
           "Leiter Marketing", "Directrice commerciale", "Event Marketing Specialist",
-          "Head of Growth", "IT Director", "Customer Success Manager"]
+          "Head of Growth", "IT Director", "Customer Success Manager", "Student",
+          "Marketing Coordinator", "Sales Development Rep", "Data Analyst", "Consultant",
+          "Office Manager", "Product Designer", "Recruiter", "Account Manager",
+          "Operations Analyst", "Graduate Student", "Freelance Writer"]
 FREE = ["gmail.com", "outlook.com", "yahoo.com", "icloud.com", "hotmail.com"]
 REPS = [("Dana Whitfield", "MA; NH; RI; ME", 150, "yes"), ("Sam Ortiz", "NY; NJ; CT; PA", 150, "yes"),
         ("Kim Laurent", "United Kingdom; Germany; France; Ireland", 120, "no"),
@@ -113,7 +121,7 @@ def _accounts(rng: random.Random, n: int) -> list[dict[str, Any]]:
         if name in seen:
             continue
         seen.add(name)
-        emp = int(rng.lognormvariate(6.3, 1.3))
+        emp = int(rng.lognormvariate(5.4, 1.6))
         hq = _weighted(rng, NEAR + [(c, r, z, 0) for c, r, z, _cc, _w in FAR],
                        [w for *_x, w in NEAR] + [w * 2 for *_x, w in FAR])
         country = "US"
@@ -129,7 +137,7 @@ def _accounts(rng: random.Random, n: int) -> list[dict[str, Any]]:
             "HQ City": hq[0], "HQ State": hq[1],
             "HQ Country": {"US": "United States", "CA": "Canada", "GB": "United Kingdom",
                            "DE": "Germany", "FR": "France", "IE": "Ireland"}[country],
-            "Technologies": "; ".join(rng.sample(TECH, rng.randint(1, 4))),
+            "Technologies": "; ".join(rng.sample(TECH, rng.randint(0, 3))),
             "Intent Topics": "; ".join(rng.sample(INTENT, rng.randint(0, 2))),
             "Last Funding Date": (TODAY - timedelta(days=rng.randint(30, 1400))).isoformat()
             if rng.random() < 0.35 else "",
@@ -214,10 +222,12 @@ def _activities(rng: random.Random, people: list[dict[str, Any]], n: int
                 ) -> list[dict[str, Any]]:
     rows = []
     emails = [p["Email"] for p in people if p["Email"]]
+    engaged = rng.sample(emails, len(emails) // 8)  # a few people do most of the reading
     for _ in range(n):
         t, asset = _weighted(rng, ACTIVITY, [14, 12, 6, 18, 16, 14, 16, 2, 2])
-        rows.append({"Email": rng.choice(emails), "Activity Type": t, "Asset": asset,
-                     "Date": (TODAY - timedelta(days=rng.randint(1, 200))).isoformat()})
+        who = rng.choice(engaged) if rng.random() < 0.6 else rng.choice(emails)
+        rows.append({"Email": who, "Activity Type": t, "Asset": asset,
+                     "Date": (TODAY - timedelta(days=rng.randint(1, 120))).isoformat()})
     return rows
 
 
@@ -240,7 +250,7 @@ def write_demo_inputs(folder: Path, seed: int = 7) -> dict[str, Path]:
         "roster": _write(folder / "eventbrite_attendees.csv", people),
         "opportunities": _write(folder / "salesforce_opportunities.csv",
                                 _opportunities(rng, accounts, 300)),
-        "activities": _write(folder / "marketing_activity.csv", _activities(rng, people, 3000)),
+        "activities": _write(folder / "marketing_activity.csv", _activities(rng, people, 4000)),
         "reps": _write(folder / "reps.csv", [
             {"Name": n, "Email": f"{_slug(n.split()[0])}.{_slug(n.split()[1])}@ourco.example",
              "Territory": t, "Daily capacity": str(c), "Attending event": a}
