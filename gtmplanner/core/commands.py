@@ -322,9 +322,28 @@ def _sync_text(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _report(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> int:
+    from datetime import date
+
+    from gtmplanner.core import report
+
+    def day(text: str | None, flag: str) -> date | None:
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise UsageError(f"{flag} {text!r} is not a date: use YYYY-MM-DD") from exc
+    with services.open_project(a.project) as project:
+        out = report.run_report(project, event=a.event, date_from=day(a.date_from, "--from"),
+                                date_to=day(a.date_to, "--to"), xlsx=a.xlsx, pdf=a.pdf)
+    emit(out, a.json, report.format_report)
+    return 0
+
+
 HANDLERS: dict[str, Callable[[Any, Callable[..., None], Callable[..., Any]], int]] = {
     "score": _score, "people": _people, "explain": _explain, "segment": _segment,
-    "assign": _assign, "export": _export, "sync": _sync,
+    "assign": _assign, "export": _export, "sync": _sync, "report": _report,
 }
 
 

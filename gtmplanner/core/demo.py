@@ -188,6 +188,9 @@ def _people(rng: random.Random, accounts: list[dict[str, Any]], n: int) -> list[
             "Cell Phone": f"({rng.randint(201, 989)}) 555-{rng.randint(0, 9999):04d}"
             if rng.random() < 0.5 else "",
             "Email Opt-Out": "Yes" if rng.random() < 0.04 else "No",
+            "Source": _weighted(rng, ["Email invite", "LinkedIn ad", "Partner referral",
+                                      "Organic search", "Paid search", "Sponsor list"],
+                                [30, 20, 12, 15, 13, 10]),
         })
     return rows
 

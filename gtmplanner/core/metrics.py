@@ -26,6 +26,7 @@ import pandas as pd
 from gtmplanner.core.errors import UsageError
 from gtmplanner.core.export import business_days
 from gtmplanner.core.export.columns import DEFAULT_STATUS, OPEN_STATUSES
+from gtmplanner.core.lists import ALL_REACHABLE
 
 if TYPE_CHECKING:
     from gtmplanner.core.store import Project
@@ -56,10 +57,7 @@ class MetricDef:
     unit: str = "percent"  # percent | count | money | number | days
 
 
-def _d(key: str, label: str, num: str, den: str, text: str, unit: str = "percent") -> MetricDef:
-    return MetricDef(key, label, num, den, text, unit)
-
-
+_d = MetricDef
 _LEADS = "leads (targets on the lists) in the selection"
 _MQLS = "marketing leads (hot or warm MQLs) in the selection"
 _DUE = "leads whose SLA due date has passed or who were already followed up"
@@ -171,7 +169,7 @@ TERMS: tuple[tuple[str, str], ...] = (
      "touch is recorded."),
     ("First touch date", "The day the status first left 'Not contacted' (recorded when the "
      "tracker is synced); the last touch date when that is missing."),
-    ("SLA due date", "2 business days (1 for hot MQLs) after the later of the event's last day "
+    ("SLA due date", "By default 2 business days (1 for hot MQLs) after the later of the event's last day "
      "and the day the person became an MQL, skipping weekends and the public holidays of the "
      "rep's country (US when unknown); a lead without an event counts from the day it was put "
      "on a list. A touch on a weekend or holiday counts on its own date."),
@@ -185,8 +183,9 @@ TERMS: tuple[tuple[str, str], ...] = (
      "source...); a lead without one counts under its event's name. The opportunity's own "
      "lead source is not used, so a channel's volume and its opportunities are the same "
      "leads."),
-    ("Re-targeted cold deal", "A lead whose account has a stalled deal or one lost for a reason "
-     "other than bad fit (or whose list entry was built from such a deal)."),
+    ("Re-targeted cold deal", "A lead whose account had a stalled deal, or one lost for a reason "
+     "other than bad fit, before the lead's first touch (or whose list entry was built from "
+     "such a deal)."),
     ("Date range", "A lead is in the range when it was put on a list or first touched within "
      "it (both dates inclusive)."),
     ("Per event, rep, segment, channel", "Every metric can be narrowed to one event, rep, "
@@ -202,31 +201,8 @@ def definition(key: str) -> MetricDef:
         raise KeyError(f"unknown metric '{key}' (known: {', '.join(_BY_KEY)})") from None
 
 
-def definitions_markdown() -> str:
-    """The README glossary section (``docs/metrics.md``), generated from the definitions."""
-    lines = ["## Report: what the numbers mean", "",
-             "`gtmplanner report` and the dashboard use these definitions, written once in "
-             "`gtmplanner/core/metrics.py`, so marketing and sales read the same number the "
-             "same way. A rate whose denominator is 0 is shown as blank (n/a), never as 0 %.",
-             "", "### Words", ""]
-    lines += [f"- **{term}**: {text}" for term, text in TERMS]
-    lines += ["", "### Metrics", "", "| Metric | Definition | Numerator | Denominator |",
-              "|---|---|---|---|"]
-    lines += [f"| {d.label} (`{d.key}`) | {d.definition} | {d.numerator} | {d.denominator} |"
-              for d in DEFINITIONS]
-    lines += ["", "### SLA and targets", "",
-              "Defaults (`SlaRules`): follow-up within 2 business days, 1 for hot MQLs (the due "
-              "dates the follow-up trackers print); KPI targets 95 % followed up and 90 % within "
-              "the SLA. Example: an event ending Wednesday 25 November 2026 (US rep) is due "
-              "Monday 30 November, because Thanksgiving (Thursday) and the weekend are skipped.",
-              "", "Channel costs are entered per channel (project setting `channel_costs`, "
-              f"channel -> amount). A channel with {FLAG_MIN_VOLUME} or more leads and no "
-              "opportunity is flagged *volume but no opportunities*.", ""]
-    return "\n".join(lines)
-
-
 __all__ = ["MetricDef", "DEFINITIONS", "TERMS", "KPI_KEYS", "MetricFilter", "SlaRules",
-           "compute_metrics", "definition", "definitions_markdown", "lead_frame"]
+           "compute_metrics", "definition", "lead_frame"]
 
 _DAY = np.timedelta64(1, "D")
 
@@ -327,15 +303,14 @@ def lead_frame(project: Project, flt: MetricFilter | None = None, *, sla: SlaRul
                            where="id IN (SELECT person_id FROM targets)")
     segs = project.frame("segments", ["name"])
     reps = project.frame("reps", ["name", "country"])
-    opp_acct = project.frame("opportunities", ["account_id", "opp_class"])
+    opp_acct = project.frame("opportunities", ["account_id", "opp_class", "created_date"])
 
     out = pd.DataFrame(index=t.index)
     out.index.name = "target_id"
     out["event_id"] = _ids(t["event_id"])
-    out["event"] = out["event_id"].map(lambda i: ev_name.get(int(i)) if pd.notna(i) else None)
+    out["event"] = out["event_id"].map(ev_name).astype(object)
     seg_name = dict(zip(segs.index.tolist(), _text(segs["name"]).tolist(), strict=True))
-    out["segment"] = _ids(t["segment_id"]).map(lambda i: seg_name.get(int(i)) if pd.notna(i)
-                                               else None).astype(object)
+    out["segment"] = _ids(t["segment_id"]).map(seg_name).astype(object).fillna(ALL_REACHABLE)
     out["rep"] = _text(t["rep"]).fillna(UNASSIGNED)
     pid = _ids(t["person_id"])
     out["person_id"] = pid
@@ -361,26 +336,21 @@ def lead_frame(project: Project, flt: MetricFilter | None = None, *, sla: SlaRul
 
     # SLA: N business days after the later of event end and MQL date, rep's country
     ends = {int(e["id"]): (e.get("end_date") or e.get("start_date")) for e in events}
-    end = _dates(out["event_id"].map(lambda i: ends.get(int(i)) if pd.notna(i) else None)
-                 .astype(object))
+    end = _dates(out["event_id"].map(ends).astype(object))
     out["start"] = end.fillna(out["created"])
     mql_date = _dates(p["mql_date"]).where(out["mql"].notna())
     base = out["start"].where(~(mql_date > out["start"]), mql_date)
-    countries = dict(zip(_text(reps["name"]).tolist(), _text(reps["country"]).tolist(),
-                         strict=True))
-    country = out["rep"].map(countries).map(business_days.normalise_country)
+    countries = {n: business_days.normalise_country(c) for n, c in
+                 zip(_text(reps["name"]).tolist(), _text(reps["country"]).tolist(), strict=True)}
+    country = out["rep"].map(countries).fillna(business_days.DEFAULT_COUNTRY)
     n = np.where(out["mql"] == "hot", sla.hot_business_days, sla.business_days)
-    cache: dict[tuple[Any, str, int], Any] = {}
-    due = []
-    for b, c, k in zip(base.tolist(), country.tolist(), n.tolist(), strict=True):
-        if pd.isna(b):
-            due.append(pd.NaT)
-            continue
-        key = (b, c, int(k))
-        if key not in cache:
-            cache[key] = pd.Timestamp(business_days.due_date(b.date(), int(k), c))
-        due.append(cache[key])
-    out["due"] = pd.to_datetime(pd.Series(due, index=out.index, dtype="object"))
+    keys = pd.DataFrame({"base": base, "country": country, "n": n}, index=out.index)
+    uniq = keys.dropna(subset=["base"]).drop_duplicates()
+    uniq["due"] = pd.to_datetime(pd.Series(
+        [business_days.due_date(b.date(), int(k), c) for b, c, k in
+         zip(uniq["base"], uniq["country"], uniq["n"], strict=True)], dtype="object",
+        index=uniq.index))
+    out["due"] = keys.merge(uniq, how="left", on=["base", "country", "n"])["due"].to_numpy()
     has_due = out["due"].notna()
     out["sla_due"] = has_due & (out["followed_up"] | (out["due"] < now))
     out["within_sla"] = has_due & out["followed_up"] & (out["first_touch"] <= out["due"])
@@ -389,11 +359,15 @@ def lead_frame(project: Project, flt: MetricFilter | None = None, *, sla: SlaRul
     out["sql"] = status.isin(SQL_STATUSES)
     days = (out["first_touch"] - out["start"]) / _DAY
     out["days_to_first_touch"] = days.clip(lower=0)
-    retarget_accts = set(_ids(opp_acct["account_id"])[
-        _text(opp_acct["opp_class"]).isin(RETARGET_CLASSES)].dropna().astype(int).tolist())
-    retarget_opps = set(opp_acct.index[_text(opp_acct["opp_class"]).isin(RETARGET_CLASSES)])
-    out["retargeted"] = (out["account_id"].isin(retarget_accts).fillna(False).astype(bool)
-                         | oid.isin(retarget_opps).fillna(False).astype(bool))
+    # re-targeted: the account had a cold deal before the lead's first touch
+    cold = opp_acct[_text(opp_acct["opp_class"]).isin(RETARGET_CLASSES).to_numpy()]
+    c = pd.DataFrame({"account_id": _ids(cold["account_id"]).to_numpy(),
+                      "created": _dates(cold["created_date"]).to_numpy()})
+    hit = out[["account_id", "first_touch"]].reset_index().merge(c.dropna(subset=["account_id"]),
+                                                                  on="account_id")
+    hit = hit[~(hit["created"] >= hit["first_touch"])]  # NaT on either side: still cold
+    out["retargeted"] = (out.index.isin(hit["target_id"])
+                         | oid.isin(cold.index).fillna(False).to_numpy(dtype=bool))
     return _apply_filter(out, flt, segs, reps)
 
 
@@ -404,7 +378,8 @@ def _apply_filter(out: pd.DataFrame, flt: MetricFilter, segs: pd.DataFrame,
         names = set(_text(reps["name"]).dropna()) | set(out["rep"])
         keep &= out["rep"] == _pick(sorted(names), flt.rep, "rep")
     if flt.segment is not None:
-        want = _pick(sorted(set(_text(segs["name"]).dropna())), flt.segment, "segment")
+        names = set(_text(segs["name"]).dropna()) | {ALL_REACHABLE}
+        want = _pick(sorted(names), flt.segment, "segment")
         keep &= out["segment"].str.casefold() == want.casefold()
     if flt.channel is not None:
         keep &= out["channel"].str.casefold() == flt.channel.strip().casefold()
@@ -452,21 +427,10 @@ def _rate(num: float, den: float) -> float | None:
     return None if not den else float(num) / float(den)
 
 
-def _plain(v: Any) -> Any:
-    """numpy/pandas scalars -> plain Python (NaN -> None)."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if v != v else float(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v
-
-
-def _sums(leads: pd.DataFrame, pairs: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    """Per group (``key`` aligned with ``leads``): the counts and sums every table uses."""
+def _sums(leads: pd.DataFrame, pairs: pd.DataFrame, key: pd.Series,
+          names: list[Any] | None = None) -> pd.DataFrame:
+    """Per group (``key`` aligned with ``leads``; ``names`` adds empty groups): the counts
+    and sums every table uses."""
     L = leads
     hot, warm = L["mql"] == "hot", L["mql"] == "warm"
     is_mql = hot | warm
@@ -490,6 +454,8 @@ def _sums(leads: pd.DataFrame, pairs: pd.DataFrame, key: pd.Series) -> pd.DataFr
     }
     frame = pd.DataFrame({k: v.astype(float) for k, v in cols.items()}, index=L.index)
     g = frame.groupby(key.to_numpy(), sort=True).sum()
+    if names is not None:
+        g = g.reindex(list(g.index) + [n for n in names if n not in g.index], fill_value=0.0)
     p = pairs.merge(pd.DataFrame({"target_id": L.index.to_numpy(dtype="int64"),
                                   "key": key.to_numpy(),
                                   "retargeted": L["retargeted"].to_numpy()}), on="target_id")
@@ -522,19 +488,10 @@ def _row(name: str, s: Mapping[str, float]) -> dict[str, Any]:
     }
 
 
-_EMPTY_SUMS: dict[str, float] = dict.fromkeys(
-    ("leads mql hot warm followed_up followed_up_mql followed_up_hot followed_up_warm sla_due "
-     "sla_due_mql sla_due_hot sla_due_warm within_sla within_sla_mql within_sla_hot "
-     "within_sla_warm overdue opportunities opportunities_mql sql_mql won_mql convert_touches "
-     "convert_n connect_touches connect_n days_sum days_n retargeted re_engaged re_opened "
-     "pipeline retarget_amount won_amount opp_records").split(), 0.0)
-
-
 def _table(leads: pd.DataFrame, pairs: pd.DataFrame, col: str,
            extra: list[str] | None = None) -> list[dict[str, Any]]:
-    g = _sums(leads, pairs, leads[col].astype(object).fillna("(none)"))
-    names = list(g.index) + [n for n in (extra or []) if n not in g.index]
-    rows = [_row(str(n), g.loc[n] if n in g.index else _EMPTY_SUMS) for n in names]
+    g = _sums(leads, pairs, leads[col].astype(object).fillna(f"(no {col})"), extra or [])
+    rows = [_row(str(n), g.loc[n]) for n in g.index]
     return sorted(rows, key=lambda r: (-r["leads"], r["name"].casefold()))
 
 
@@ -633,6 +590,7 @@ def _channels(leads: pd.DataFrame, pairs: pd.DataFrame, costs: Mapping[str, floa
         r["cost"] = cost
         r["cost_per_lead"] = None if cost is None else _rate(cost, r["leads"])
         r["cost_per_opportunity"] = None if cost is None else _rate(cost, r["opportunities"])
+        r["volume"] = r["leads"]
         r["flag"] = FLAG_TEXT if r["leads"] >= flag_volume and r["opportunities"] == 0 else None
     rows.sort(key=lambda r: (r["pipeline_per_lead"] is None, -(r["pipeline_per_lead"] or 0),
                              -r["leads"], r["name"].casefold()))
@@ -660,8 +618,7 @@ def compute_metrics(project: Project, flt: MetricFilter | None = None, *,
     won_ids = pairs.loc[pairs["won"].astype(bool), "target_id"].astype("int64")
     leads["won"] = leads.index.isin(won_ids)
     leads["sql_any"] = leads["sql"] | leads["became_opportunity"]
-    total = _sums(leads, pairs, pd.Series("all", index=leads.index))
-    s = total.loc["all"] if "all" in total.index else pd.Series(_EMPTY_SUMS)
+    s = _sums(leads, pairs, pd.Series("all", index=leads.index), ["all"]).loc["all"]
     rep_names = _text(project.frame("reps", ["name"])["name"]).dropna().tolist()
     reps_extra = rep_names if flt.rep is None else [r for r in rep_names
                                                     if r.casefold() == flt.rep.casefold()]
@@ -669,7 +626,8 @@ def compute_metrics(project: Project, flt: MetricFilter | None = None, *,
     currency = project.conn.execute(
         "SELECT currency FROM opportunities WHERE currency IS NOT NULL AND currency != '' "
         "GROUP BY currency ORDER BY COUNT(*) DESC LIMIT 1").fetchone()
-    scope_events = [e for e in project.events() if e["name"] in set(leads["event"].dropna())
+    seen = set(leads["event"].dropna())
+    scope_events = [e for e in project.events() if e["name"] in seen
                     or (flt.event and e["name"].casefold() == flt.event.casefold())]
     metrics: dict[str, Any] = {
         "filter": flt.to_dict(),
@@ -692,8 +650,8 @@ def compute_metrics(project: Project, flt: MetricFilter | None = None, *,
         "touches": {"avg_to_connect": _rate(s["connect_touches"], s["connect_n"]),
                     "avg_to_convert": _rate(s["convert_touches"], s["convert_n"]),
                     "connected": int(s["connect_n"]), "converted": int(s["convert_n"])},
-        "time_to_first_touch_days": {"avg": _plain(days.mean()) if len(days) else None,
-                                     "median": _plain(days.median()) if len(days) else None,
+        "time_to_first_touch_days": {"avg": float(days.mean()) if len(days) else None,
+                                     "median": float(days.median()) if len(days) else None,
                                      "count": len(days)},
         "opportunities": {"count": int(s["opp_records"]), "pipeline": float(s["pipeline"]),
                           "won": float(s["won_amount"])},

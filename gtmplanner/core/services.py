@@ -60,6 +60,10 @@ def create_demo(path: Path, *, seed: int = 7, progress: Progress = _noop,
                         progress=lambda f, m: progress(0.8 * f, m))
         if score:
             _maybe_score(project, progress)
+            from gtmplanner.core import demo_history
+            demo_history.add_past_event(project, seed=seed)
+            # The upcoming Boston event stays the one the window opens on.
+            project.set_setting("current_event", demo.EVENT["name"])
     tmp.replace(path)
     return project_summary(path)
 

@@ -256,9 +256,15 @@ class Project:
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
     def event(self, name: str | None = None) -> dict[str, Any] | None:
-        """The named event, or the most recent one when ``name`` is None."""
+        """The named event; with ``name`` None the current one (the ``current_event``
+        setting when set, else the most recently created)."""
         evs = self.events()
         if name is None:
+            current = self.get_setting("current_event")
+            if current:
+                for ev in evs:
+                    if ev["name"] == current:
+                        return ev
             return evs[-1] if evs else None
         for ev in evs:
             if ev["name"].casefold() == name.casefold():
