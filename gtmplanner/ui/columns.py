@@ -184,6 +184,7 @@ class ColumnTable:
         self.names = [c.name for c in self.columns]
         self._pos = {c.name: i for i, c in enumerate(self.columns)}
         self.n_rows = len(frame)
+        self.filter_index: Any = None  # a QuickFilter a loader prepared ahead of time
 
     @classmethod
     def empty(cls) -> ColumnTable:

@@ -11,12 +11,14 @@ context and new pages, so a page never has to handle a project switch.
   ``op(project, progress, cancelled)`` on a worker with its own connection to the
   project, shows a progress dialog with Cancel, shows errors as one line, and
   after a successful write emits ``data_changed`` with the tables written.
-* ``ctx.data_changed`` (a frozenset of table names), ``ctx.event_changed``.
+* ``ctx.current_event`` (a dict or None), ``ctx.data_changed`` (a frozenset of table
+  names), ``ctx.event_changed``.
 * ``ctx.undo_stack`` — push ``QUndoCommand`` s for destructive steps.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,12 @@ class PageContext(QObject):
         self.settings = settings
         self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self._event_name: str | None = None
+        self.closed = False
+
+    def close(self) -> None:
+        """The project is being closed: results still on their way are dropped."""
+        self.closed = True
+        self.blockSignals(True)
 
     @property
     def path(self) -> Path:
@@ -60,7 +68,7 @@ class PageContext(QObject):
 
     # -- events ----------------------------------------------------------------------------
     @property
-    def event(self) -> dict[str, Any] | None:
+    def current_event(self) -> dict[str, Any] | None:
         """The event the window is planning (the chosen one, else the most recent)."""
         ev = self.project.event(self._event_name) if self._event_name else None
         return ev or self.project.event()
@@ -77,32 +85,41 @@ class PageContext(QObject):
             on_failure: Callable[[BaseException, str], None] | None = None,
             on_cancel: Callable[[], None] | None = None,
             writes: Iterable[str] = (), cancellable: bool = True,
-            show_progress: bool = True) -> OpHandle:
+            show_progress: bool = True, delay_ms: int = 0) -> OpHandle:
         """Run ``op(project, progress, cancelled)`` on a worker with its own connection.
 
         ``writes`` names the tables the op changes: the op then runs on the single
-        writer thread and ``data_changed`` fires after it succeeds.
+        writer thread and ``data_changed`` fires after it succeeds. ``delay_ms`` lets
+        the window paint first (the worker starts that much later).
         """
         path = self.path
         written = frozenset(writes)
 
         def work(progress: Progress, cancelled: Cancelled) -> Any:
+            if delay_ms:
+                time.sleep(delay_ms / 1000)
             with services.open_project(path) as project:
                 return op(project, progress, cancelled)
 
         def succeeded(result: Any) -> None:
+            if self.closed:
+                return
             if on_success is not None:
                 on_success(result)
             if written:
                 self.notify(*written)
 
         def failed(exc: BaseException, details: str) -> None:
+            if self.closed:
+                return
             if on_failure is not None:
                 on_failure(exc, details)
             else:
                 self.show_error(exc, details)
 
         def cancelled_() -> None:
+            if self.closed:
+                return
             self.status_message.emit(f"{title}: cancelled; nothing was changed")
             if on_cancel is not None:
                 on_cancel()

@@ -312,7 +312,7 @@ class DetailPane(QScrollArea):
         if row.get("distance_mi") is not None:
             km = row.get("distance_km")
             km_text = f" / {km:,.0f} km" if km is not None else ""
-            ev = self.ctx.event
+            ev = self.ctx.current_event
             where = f" from {_e(ev['city'])}" if ev and ev.get("city") else " from the event"
             parts.append(f"{row['distance_mi']:,.0f} mi{km_text}{where}")
         if row.get("timezone"):

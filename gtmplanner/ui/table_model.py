@@ -91,7 +91,8 @@ class ColumnarTableModel(QAbstractTableModel):
 
     def _install(self, table: ColumnTable) -> None:
         self._table = table
-        self._filter = QuickFilter(table)
+        self._filter = table.filter_index if isinstance(table.filter_index, QuickFilter) \
+            else QuickFilter(table)
         self._mask: np.ndarray | None = None
         self._sort = None
         self._rows = np.arange(table.n_rows, dtype=np.int64)

@@ -36,7 +36,7 @@ def test_demo_is_realistic(demo_project, cli):
     info = j(cli("info", str(demo_project), "--json"))
     c = info["counts"]
     assert 1800 <= c["people"] <= 2100 and 400 <= c["accounts"] <= 520
-    assert 250 <= c["opportunities"] <= 320 and 4 <= c["reps"] <= 6 and c["activities"] > 1000
+    assert 250 <= c["opportunities"] <= 420 and 4 <= c["reps"] <= 6 and c["activities"] > 1000
     ev = info["events"][0]
     assert ev["city"] == "Boston" and ev["start_date"]
     near = j(cli("people", str(demo_project), "--near", "Boston, MA", "--radius", "100mi",

@@ -143,8 +143,9 @@ def test_repeated_header_rows_are_dropped(tmp_path: Path) -> None:
     assert "dropped 1 repeated header row" in table.warnings
 
 
-def test_two_row_header_in_csv(tmp_path: Path) -> None:
-    text = ("Contact,,,Company,\nFirst Name,Last Name,Email,Name,Industry\n"
+@pytest.mark.parametrize("pad", ["", ",,,"])
+def test_two_row_header_in_csv(tmp_path: Path, pad: str) -> None:
+    text = (f"Contact,,,Company,{pad}\nFirst Name,Last Name,Email,Name,Industry\n"
             "Ann,Lee,ann@acme.example,Acme,Software\n")
     table = read_table(_write(tmp_path, "g.csv", text))
     assert table.frame.columns.tolist() == ["First Name", "Last Name", "Email", "Company Name",

@@ -252,6 +252,6 @@ def test_the_play_on_the_demo_ends_in_a_report(tmp_path):
     assert k["pipeline"]["value"] == 42000.0 and k["became_opportunity"]["numerator"] >= 1
     mine = next(r for r in m["by_rep"] if r["name"] == rep)
     assert (mine["followed_up"], mine["within_sla"]) == (5, 5)
-    assert k["leads"]["value"] == p.count("targets")
+    assert k["leads"]["value"] == p.count("targets", "event_id = ?", (ev["id"],))
     assert openpyxl.load_workbook(tmp_path / "r.xlsx")["Reps"]._charts
     assert pdf_pages(tmp_path / "r.pdf") == 1

@@ -40,6 +40,11 @@ _HEAD_ROWS = 200
 _STREAM_CELLS = 5_000_000  # sheets with more cells are streamed row by row
 
 
+def _head_rows(width: int) -> int:
+    """How many rows to study for the layout: 200, fewer for very wide tables."""
+    return max(20, min(_HEAD_ROWS, 200_000 // max(width, 1)))
+
+
 class ReadCancelled(GtmError):
     """The user cancelled reading a file."""
 
@@ -108,6 +113,7 @@ def read_table(
     path = Path(path)
     ctx = _Ctx(path, progress, cancelled)
     gc_was_enabled = gc.isenabled()
+    gc.disable()  # reading makes millions of short-lived objects without cycles
     try:
         return _read(path, sheet, header_scorer, ctx)
     except GtmError:
@@ -194,7 +200,8 @@ def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
     else:
         text = data.decode(encoding, errors="replace")
         if "\ufffd" in text:
-            ctx.warnings.append(f"some bytes are not valid {encoding} and were replaced by '\ufffd'")
+            ctx.warnings.append(f"some bytes are not valid {encoding} and were replaced "
+                                "by '\ufffd'")
         utf8 = text.encode("utf-8", errors="replace")
         del text
     del data
@@ -229,10 +236,11 @@ def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
     if layout is None:
         raise fail(path, "the file is empty")
     if big and layout.end is None and len(rows) > layout.data_start:
+        before = list(ctx.warnings)
         fast = _csv_fast_path(utf8, rows, starts, layout, delimiter, scorer, ctx)
         if fast is not None:
             return _finish(fast, path, meta, ctx)
-        ctx.warnings[:] = [w for w in ctx.warnings if w.startswith("some bytes")]
+        ctx.warnings[:] = before
     if big:
         ctx.step(0.3, "Reading rows (tolerant parser)")
         text = utf8.decode("utf-8", errors="replace")
@@ -354,7 +362,7 @@ def _read_workbook(
                 if len(candidates) == 1:
                     chosen = (name, sh)
                     break
-                head_cells = sh.to_python(nrows=_HEAD_ROWS)
+                head_cells = sh.to_python(nrows=_head_rows(sh.width))
             except calamine.CalamineError as exc:
                 raise fail(path, damaged) from exc
             head = [[clean_text(sniff.cell_text(c)) for c in r] for r in head_cells]
@@ -375,10 +383,8 @@ def _read_workbook(
         except calamine.CalamineError as exc:
             raise fail(path, damaged) from exc
         col_offset = sh.start[1]
-    meta = {"file_format": "xlsx" if fmt == "xlsb" else fmt, "encoding": None,
-            "delimiter": None, "sheet": name, "sheets": names}
-    if fmt == "xlsb":
-        meta["file_format"] = "xlsb"
+    meta = {"file_format": fmt, "encoding": None, "delimiter": None, "sheet": name,
+            "sheets": names}
     built = _frame_from_rows(rows, nums, merges, scorer, ctx, is_text=False,
                              col_offset=col_offset)
     return _finish(built, path, meta, ctx)
@@ -425,8 +431,6 @@ def _merges(sh: Any, first_row: int) -> list[tuple[int, int, int, int]] | None:
             for (r0, c0), (r1, c1) in ranges if r0 - r_off < _HEAD_ROWS]
 
 
-
-
 # ----------------------------------------------------------------------------------------
 # rows in memory (sheets, small or messy CSV) -> Arrow text columns
 
@@ -455,7 +459,7 @@ def _frame_from_rows(
         raise fail(ctx.path, "the file is empty" if is_text else "the sheet is empty")
     ctx.step(0.4, "Finding the header")
     head = [[clean_text(c if c.__class__ is str else sniff.cell_text(c)) for c in r]
-            for r in rows[: min(n, _HEAD_ROWS)]]
+            for r in rows[: min(n, _head_rows(max(map(len, rows[:20]))))]]
     layout = sections.find_layout(head, scorer, merges)
     if layout is None:
         raise fail(ctx.path, "the file is empty")
@@ -464,29 +468,23 @@ def _frame_from_rows(
     body, body_nums = rows[layout.data_start:end], nums[layout.data_start:end]
     ncols = len(layout.names) if is_text else len(rows[layout.header_idx])
     if is_text:
-        body, body_nums, ncols = _rectangle(body, body_nums, ncols, ctx)
+        body, body_nums, ncols, ragged = sniff.rectangle(body, body_nums, ncols)
+        ctx.ragged.extend(ragged)
     if ncols > safety.MAX_COLUMNS:
         raise fail(ctx.path, f"has {ncols:,} columns (limit {safety.MAX_COLUMNS:,})")
     ctx.step(0.6, "Converting cells to text")
-    gc.disable()  # millions of fresh objects: no point scanning them for cycles
-    flat = list(itertools.chain.from_iterable(body))
+    arrays = sniff.columns(body, ncols)
     del body
-    arrays = []
-    for j in range(ncols):
-        if j % 64 == 0:
-            ctx.step(0.6 + 0.3 * j / max(ncols, 1), "Converting cells to text")
-        arrays.append(sniff.to_arrow(flat[j::ncols]))
-    del flat
-    gc.enable()
+    ctx.step(0.85, "Checking rows")
     cut = len(body_nums)
     if layout.end is None and n > len(head):
-        cut = _next_section(arrays, len(head) - layout.data_start, scorer)
+        cut = sections.next_section(arrays, len(head) - layout.data_start, scorer)
     tail_lo = max(0, cut - 60)
-    tail = _cells(arrays, tail_lo, cut)
+    tail = sections.cells(arrays, tail_lo, cut)
     fs = sections.footer_start(tail, sum(1 for c in layout.names if c))
     if fs < len(tail):
-        prior = [i for i in range(tail_lo + fs - 1, -1, -1) if any(_cells(arrays, i, i + 1)[0])]
-        last = int(body_nums[prior[0]]) if prior else None
+        prior = [i for i in range(fs - 1, -1, -1) if any(tail[i])]
+        last = int(body_nums[tail_lo + prior[0]]) if prior else None
         ctx.warnings.append(_footer_warning([r for r in tail[fs:] if any(r)], last, unit))
         cut = tail_lo + fs
     if cut < len(body_nums):
@@ -494,60 +492,6 @@ def _frame_from_rows(
         body_nums = body_nums[:cut]
     return _Built(arrays, list(layout.names), np.asarray(body_nums, np.int64),
                   int(nums[layout.header_idx]), layout.section, layout.header_cells, col_offset)
-
-
-def _cells(arrays: list[Any], lo: int, hi: int) -> list[list[str]]:
-    """Rows lo..hi of the columns as lists of text ('' for null)."""
-    cols = [a.slice(lo, hi - lo).to_pylist() for a in arrays]
-    return [[v or "" for v in row] for row in zip(*cols, strict=True)] if cols else []
-
-
-def _filled_counts(arrays: list[Any]) -> np.ndarray:
-    counts = np.zeros(len(arrays[0]) if arrays else 0, np.int32)
-    for a in arrays:
-        if a.null_count < len(a):
-            counts += pc.is_valid(a).to_numpy(zero_copy_only=False)
-    return counts
-
-
-def _next_section(arrays: list[Any], lo: int, scorer: HeaderScorer | None) -> int:
-    """Row index (>= lo) where the next report section's title row is, else the row count."""
-    counts = _filled_counts(arrays)
-    n = len(counts)
-    for i in np.flatnonzero(counts[max(lo, 0):] == 1) + max(lo, 0):
-        k = i + 1
-        while k < n and k <= i + 3 and counts[k] == 0:
-            k += 1
-        if k < n and counts[k] >= 2:
-            title, header = _cells(arrays, i, i + 1)[0], _cells(arrays, k, k + 1)[0]
-            if sections.is_section_break(sections.RowInfo.of(title),
-                                         sections.RowInfo.of(header), scorer):
-                return int(i)
-    return n
-
-
-def _rectangle(body: list, nums: np.ndarray, ncols: int, ctx: _Ctx
-               ) -> tuple[list, np.ndarray, int]:
-    """Pad short CSV records, cut empty overflow, and set aside ragged ones."""
-    widths = np.fromiter(map(len, body), np.int64, len(body))
-    over = np.flatnonzero(widths > ncols)
-    ragged = [i for i in over if any(c.strip() for c in body[i][ncols:])]
-    filled = int(np.count_nonzero(widths > 0))
-    if ragged and len(ragged) >= 0.9 * filled and filled >= 3:
-        ncols, ragged = int(widths.max()), []  # a column the header forgot to name
-    if ragged:
-        for i in ragged:
-            used = max(j for j, c in enumerate(body[i]) if c.strip()) + 1
-            ctx.ragged.append((int(nums[i]), f"has {used} values but the header has {ncols} "
-                               "columns (an unquoted delimiter inside a value?)"))
-        drop = set(ragged)
-        keep = [i for i in range(len(body)) if i not in drop]
-        body, nums, widths = [body[i] for i in keep], nums[keep], widths[keep]
-    if not (widths == ncols).all():
-        pad = [""] * ncols
-        body = [r if len(r) == ncols else (r + pad[len(r):] if len(r) < ncols else r[:ncols])
-                for r in body]
-    return body, nums, ncols
 
 
 # ----------------------------------------------------------------------------------------
@@ -634,7 +578,7 @@ def _drop_total_rows(built: _Built, keep: np.ndarray, ctx: _Ctx) -> None:
 
 def _footer_warning(footer: list[list[str]], last: int | None, unit: str) -> str:
     n = len(footer)
-    first = " ".join(c for c in footer[0] if c) if footer else ""
+    first = (", " if unit == "line" else " ").join(c for c in footer[0] if c) if footer else ""
     first = first if len(first) <= 60 else first[:57] + "..."
     where = f"after {unit} {last}" if last is not None else "at the end"
     return f"dropped {n} footer {unit}{'s' * (n > 1)} {where} ({first!r})"

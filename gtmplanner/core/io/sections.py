@@ -15,6 +15,10 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pyarrow.compute as pc
 
 HeaderScorer = Callable[[list[str]], float]
 
@@ -266,6 +270,11 @@ def combine_names(groups: list[str], subs: list[str]) -> list[str]:
     return out
 
 
+def _short(cells: list[str]) -> str:
+    text = ", ".join(cells[:3]) + (", ..." if len(cells) > 3 else "")
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
 def find_layout(
     rows: list[list[str]],
     scorer: HeaderScorer | None = None,
@@ -300,14 +309,16 @@ def find_layout(
     if g >= lo and infos[g].ne:
         labels = _group_labels(infos, g, h, merges)
         if labels is not None:
-            names = combine_names(labels, names)
+            width = max(len(names), len(labels))
+            names = combine_names((labels + [""] * width)[:width],
+                                  names + [""] * (width - len(names)))
             group_idx = g
     top = group_idx if group_idx is not None else h
     real_sections = [seg for seg in segments if seg[0][0]]
     multi = len(real_sections) > 1
     first = lo + 1 if multi and title else 0 if not multi else lo
     preamble = [" ".join(i.filled) for i in infos[first:top] if i.ne]
-    others = [seg[4] or " ".join(infos[seg[1]].filled)[:40] for seg in segments
+    others = [seg[4] or _short(infos[seg[1]].filled) for seg in segments
               if seg[1] != h] if multi else []
     return Layout(
         header_idx=h,
@@ -369,3 +380,35 @@ def is_total_row(cells: list[str]) -> bool:
         return False
     return all(_NUMBER.match(c) for c in filled[1:])
 
+
+# -- the same questions asked of Arrow columns (rows beyond the head) ------------------------
+
+
+def cells(arrays: list[Any], lo: int, hi: int) -> list[list[str]]:
+    """Rows lo..hi of the columns as lists of text ('' for null)."""
+    cols = [a.slice(lo, hi - lo).to_pylist() for a in arrays]
+    return [[v or "" for v in row] for row in zip(*cols, strict=True)] if cols else []
+
+
+def _filled_counts(arrays: list[Any]) -> np.ndarray:
+    counts = np.zeros(len(arrays[0]) if arrays else 0, np.int32)
+    for a in arrays:
+        if a.null_count < len(a):
+            counts += pc.is_valid(a).to_numpy(zero_copy_only=False)
+    return counts
+
+
+def next_section(arrays: list[Any], lo: int, scorer: HeaderScorer | None) -> int:
+    """Row index (>= lo) where the next report section's title row is, else the row count."""
+    counts = _filled_counts(arrays)
+    n = len(counts)
+    for i in np.flatnonzero(counts[max(lo, 0):] == 1) + max(lo, 0):
+        k = i + 1
+        while k < n and k <= i + 3 and counts[k] == 0:
+            k += 1
+        if k < n and counts[k] >= 2:
+            title, header = cells(arrays, i, i + 1)[0], cells(arrays, k, k + 1)[0]
+            if is_section_break(RowInfo.of(title),
+                                         RowInfo.of(header), scorer):
+                return int(i)
+    return n
