@@ -33,9 +33,19 @@ LIST_FIELDS = {"account_technologies", "account_intent_topics"}
 
 
 def people_frame(project: Project, *, event: dict[str, Any] | None = None,
-                 columns: list[str] | None = None) -> pd.DataFrame:
-    """One row per person (index = person id) with derived and joined columns."""
-    people = project.frame("people", columns)
+                 columns: list[str] | None = None, where: str = "",
+                 params: tuple[Any, ...] = ()) -> pd.DataFrame:
+    """One row per person (index = person id) with derived and joined columns.
+
+    ``where``/``params`` restrict the people read (e.g. one email for ``explain``).
+    A user's tier override replaces the computed tier (``tier_overridden`` says so).
+    """
+    people = project.frame("people", columns, where=where, params=params)
+    if "tier_override" in people:
+        over = people["tier_override"].notna()
+        people["tier_overridden"] = over.astype("boolean")
+        if over.any() and "tier" in people:
+            people["tier"] = people["tier_override"].where(over, people["tier"])
     for col in ("opted_out", "attended", "meeting_requested", "retarget"):
         if col in people:
             people[col] = people[col].astype("boolean")

@@ -162,8 +162,8 @@ def _people_text(r: dict[str, Any]) -> str:
 def explain_person(project: Any, email: str) -> dict[str, Any]:
     """Why this person has their tier and MQL status, as data."""
     event = project.event()
-    frame = people_frame(project, event=event)
-    hit = frame[frame["email"].str.casefold() == email.strip().casefold()]
+    hit = people_frame(project, event=event, where="lower(email) = ?",
+                       params=(email.strip().casefold(),))
     if hit.empty:
         raise UsageError(f"no person with email {email} in {project.path.name}")
     row = hit.iloc[0]
@@ -177,6 +177,7 @@ def explain_person(project: Any, email: str) -> dict[str, Any]:
         "person_id": int(hit.index[0]), "email": val("email"), "name": val("full_name"),
         "title": val("title"), "company": val("company"),
         "tier": val("tier"), "score": None if val("score") is None else int(val("score")),
+        "tier_overridden": bool(val("tier_overridden")),
         "reasons": reasons,
         "mql_status": val("mql_status"), "engagement_score": val("engagement_score"),
         "mql_date": val("mql_date"), "mql_reasons": mql_reasons,
@@ -211,7 +212,8 @@ def _explain_text(e: dict[str, Any]) -> str:
     if e["tier"] is None:
         lines.append("  not scored yet: run 'gtmplanner score PROJECT'")
     else:
-        lines.append(f"  Tier {e['tier']} (score {e['score']}) because:")
+        note = " — set by hand" if e.get("tier_overridden") else ""
+        lines.append(f"  Tier {e['tier']}{note} (score {e['score']}) because:")
         for r in e["reasons"]:
             lines.append(f"    {r['points']:+d}  {r['text']}")
     acct = e["account"]
