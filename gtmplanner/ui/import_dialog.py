@@ -344,7 +344,9 @@ class ImportDialog(QDialog):
             tbl.setItem(r, SRC, src)
             combo = QComboBox()
             combo.setObjectName(f"field_{r}")
-            combo.addItem("(ignore)", IGNORE)
+            combo.addItem("(not a field: kept as extra)", IGNORE)
+            combo.setToolTip("Columns that are not mapped to a field are still kept with each "
+                             "record (as extra attributes), never thrown away.")
             for f in fields:
                 combo.addItem(field_label(f), f)
             combo.setCurrentIndex(max(0, combo.findData(cm.field or IGNORE)))
