@@ -165,9 +165,11 @@ def prepare_import(project: Project | None, path: str | Path, kind: str, *,
 
 
 def _extra_json(frame: pd.DataFrame) -> pd.Series:
-    """Unmapped columns, kept compactly as one JSON object per row (empty cells left out).
+    """Unmapped columns, kept compactly: one JSON array of the row's values per row.
 
-    Built column-wise with pyarrow string kernels (JSON-escaped in C), not per row.
+    The column names are stored once, in ``imports.extra_columns``; :func:`commit_import`
+    wraps each array as ``{"<import id>": [...]}`` so a record merged from several
+    imports keeps every import's extras. Built column-wise with pyarrow kernels.
     """
     def lit(text: str) -> pa.Scalar:
         return pa.scalar(text, pa.large_string())
@@ -181,15 +183,35 @@ def _extra_json(frame: pd.DataFrame) -> pd.Series:
                      ("\t", "\\t")):
             esc = pc.replace_substring(esc, a, b)
         esc = pc.replace_substring_regex(esc, "[\x00-\x1f]", " ")
-        key = "," + json.dumps(str(col)) + ':"'
-        item = pc.binary_join_element_wise(lit(key), esc, lit('"'), lit(""))
-        parts.append(pc.if_else(pc.is_null(arr), lit(""), item))
-    joined = pc.binary_join_element_wise(*parts, lit(""))
-    joined = pc.utf8_ltrim(joined, ",")
-    body = pc.binary_join_element_wise(lit("{"), joined, lit("}"), lit(""))
-    body = pc.if_else(pc.equal(body, lit("{}")), pa.scalar(None, pa.large_string()), body)
+        item = pc.binary_join_element_wise(lit('"'), esc, lit('"'), lit(""))
+        parts.append(pc.fill_null(item, lit("null")))
+    joined = pc.binary_join_element_wise(*parts, lit(","))
+    empty = ",".join(["null"] * len(parts))
+    body = pc.binary_join_element_wise(lit("["), joined, lit("]"), lit(""))
+    body = pc.if_else(pc.equal(joined, lit(empty)), pa.scalar(None, pa.large_string()), body)
     return pd.Series(body.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}
                                     .get), index=frame.index)
+
+
+def _wrap_extra(arrays: pd.Series, import_id: int) -> pd.Series:
+    """'[...]' -> '{"<import id>":[...]}' (vectorised)."""
+    return ('{"' + str(import_id) + '":' + arrays.astype("string") + "}")
+
+
+def extra_attributes(project: Project, table: str, record_id: int) -> dict[str, Any]:
+    """The unmapped columns kept for one record, by their original header."""
+    row = project.conn.execute(f"SELECT extra FROM {table} WHERE id = ?", (record_id,)).fetchone()
+    if not row or not row[0]:
+        return {}
+    out: dict[str, Any] = {}
+    for imp, values in json.loads(row[0]).items():
+        cols = project.conn.execute("SELECT extra_columns FROM imports WHERE id = ?",
+                                    (int(imp),)).fetchone()
+        names = json.loads(cols[0]) if cols and cols[0] else []
+        for name, value in zip(names, values, strict=False):
+            if value is not None:
+                out[name] = value
+    return out
 
 
 def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool = False,
@@ -333,13 +355,17 @@ def _store(project: Project, table: str, new: pd.DataFrame, old: pd.DataFrame,
     ids = pd.Series(pd.NA, index=pd.Index(list(new.index) + list(old.index)), dtype="Int64")
     book = table != "activities" and table != "reps"
     if len(new):
-        cols = [c for c in new.columns if c in allowed]
+        if "extra" in new.columns:
+            new = new.assign(extra=_wrap_extra(new["extra"], import_id))
+        # Columns with no value at all are not bound: every cell costs, even a NULL.
+        cols = [c for c in new.columns if c in allowed and new[c].notna().any()]
         data = [pylist(new[c]) for c in cols]
         extra_cols: list[str] = []
         if book:
-            extra_cols = ["sources", "first_import_id", "last_import_id", "updated_at"]
+            # first import = first id in sources; updated = that import's finished_at
+            extra_cols = ["sources", "last_import_id"]
             n = len(new)
-            data += [[str(import_id)] * n, [import_id] * n, [import_id] * n, [stamp] * n]
+            data += [[str(import_id)] * n, [import_id] * n]
         elif table == "activities":
             extra_cols = ["import_id"]
             data += [[import_id] * len(new)]
@@ -367,10 +393,10 @@ def _store(project: Project, table: str, new: pd.DataFrame, old: pd.DataFrame,
             n = len(old)
             data += [[str(import_id)] * n, [str(import_id)] * n, [import_id] * n, [stamp] * n]
         if "extra" in old.columns and "extra" in allowed:
-            sets += ", extra = CASE WHEN ? IS NULL THEN extra WHEN extra IS NULL THEN ? " \
-                    "ELSE json_patch(extra, ?) END"
+            sets += (", extra = CASE WHEN ? IS NULL THEN extra ELSE "
+                     "json_set(COALESCE(extra, '{}'), '$.\"' || ? || '\"', json(?)) END")
             ex = pylist(old["extra"])
-            data += [ex, ex, ex]
+            data += [ex, [str(import_id)] * len(ex), ex]
         id_list = [int(i) for i in old_ids.to_numpy()]
         conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?",
                          zip(*data, id_list, strict=True))

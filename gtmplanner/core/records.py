@@ -10,7 +10,10 @@ inside :mod:`gtmplanner.core.normalize` and :mod:`gtmplanner.core.companies`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,18 +69,16 @@ def _damage(df: pd.DataFrame, rows: pd.Series, fields: list[str], warnings: list
             _warn_rows(warnings, pd.Series(rs), f"column {f}: {msg}")
 
 
-def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
-    """Roster rows -> people records (identity: email, else name + company)."""
-    out = pd.DataFrame(index=df.index)
-    warnings: list[str] = []
-    for col in ("title", "company", "city", "source", "registration_type", "notes",
-                "external_id", "lead_status", "seniority", "department"):
-        out[col] = _text(df, col)
-    email_raw = _text(df, "email")
-    emails, bad = normalize.normalize_emails(email_raw)
-    out["email"] = emails
-    _warn_rows(warnings, rows[bad.fillna(False).astype(bool)],
-               "invalid email kept without the email")
+def run_parallel(jobs: dict[str, Callable[[], Any]]) -> dict[str, Any]:
+    """Run independent column jobs on two threads (pyarrow kernels release the GIL)."""
+    if len(jobs) < 2:
+        return {k: f() for k, f in jobs.items()}
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="gtm-normalise") as ex:
+        futures = {k: ex.submit(f) for k, f in jobs.items()}
+        return {k: fut.result() for k, fut in futures.items()}
+
+
+def _names(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     first, last, full = _text(df, "first_name"), _text(df, "last_name"), _text(df, "full_name")
     need = first.isna() & last.isna() & full.notna()
     if need.any():
@@ -86,38 +87,77 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
         last = last.copy()
         first[need] = f2
         last[need] = l2
-    out["first_name"] = normalize.tidy_person_names(first)
-    out["last_name"] = normalize.tidy_person_names(last)
-    joined = (out["first_name"].fillna("") + " " + out["last_name"].fillna("")).str.strip()
-    out["full_name"] = full.where(full.notna(), joined.replace("", pd.NA))
-    out["country"] = normalize.normalize_country(_text(df, "country"))
-    out["region"] = normalize.normalize_region(_text(df, "region"), out["country"])
-    postal, repaired = normalize.normalize_postal(_text(df, "postal_code"), out["country"])
+    first = normalize.tidy_person_names(first)
+    last = normalize.tidy_person_names(last)
+    joined = (first.fillna("") + " " + last.fillna("")).str.strip()
+    return first, last, full.where(full.notna(), joined.replace("", pd.NA))
+
+
+def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
+    """Roster rows -> people records (identity: email, else name + company)."""
+    out = pd.DataFrame(index=df.index)
+    warnings: list[str] = []
+    texts = ("title", "city", "source", "registration_type", "notes", "external_id",
+             "lead_status", "seniority", "department")
+    first_pass: dict[str, Callable[[], Any]] = {
+        "email": lambda: normalize.normalize_emails(_text(df, "email")),
+        "names": lambda: _names(df),
+        "country": lambda: normalize.normalize_country(_text(df, "country")),
+        "company": lambda: companies.tidy_company_names(_text(df, "company")),
+        "linkedin_url": lambda: normalize.normalize_url(_text(df, "linkedin_url")),
+        "texts": lambda: {c: _text(df, c) for c in texts},
+    }
+    for col in ("attended", "opted_out", "meeting_requested"):
+        if col in df.columns:
+            first_pass[col] = lambda c=col: normalize.parse_bool(_text(df, c))
+    if "registration_date" in df.columns:
+        first_pass["registration_date"] = \
+            lambda: normalize.parse_dates(_text(df, "registration_date"))
+    r1 = run_parallel(first_pass)
+    for col, series in r1.pop("texts").items():
+        out[col] = series
+    emails, bad = r1.pop("email")
+    out["email"] = emails
+    out["first_name"], out["last_name"], out["full_name"] = r1.pop("names")
+    out["country"] = country = r1.pop("country")
+    out["company"] = company = r1.pop("company")
+    for col, series in r1.items():
+        out[col] = series
+    second: dict[str, Callable[[], Any]] = {
+        "region": lambda: normalize.normalize_region(_text(df, "region"), country),
+        "postal": lambda: normalize.normalize_postal(_text(df, "postal_code"), country),
+        "company_key": lambda: companies.company_key(company),
+        "domain": lambda: companies.email_domain(emails),
+        "damage": lambda: _damage_list(df, rows, ["phone", "mobile", "postal_code",
+                                                  "external_id"]),
+    }
+    for col in ("phone", "mobile"):
+        if col in df.columns:
+            second[col] = lambda c=col: normalize.normalize_phones(_text(df, c),
+                                                                   country.fillna("US"))
+    r2 = run_parallel(second)
+    _warn_rows(warnings, rows[bad.fillna(False).astype(bool)],
+               "invalid email kept without the email")
+    out["region"] = r2["region"]
+    postal, repaired = r2["postal"]
     out["postal_code"] = postal
     _warn_rows(warnings, rows[repaired.fillna(False).astype(bool)],
                "column postal_code: ZIP code had lost its leading zero (repaired)")
     for col in ("phone", "mobile"):
-        if col in df.columns:
-            ph, bad_ph = normalize.normalize_phones(_text(df, col), out["country"].fillna("US"))
+        if col in r2:
+            ph, bad_ph = r2[col]
             out[col] = ph
             _warn_rows(warnings, rows[bad_ph.fillna(False).astype(bool)],
                        f"column {col}: not a phone number we can read (kept as written)")
-    out["linkedin_url"] = normalize.normalize_url(_text(df, "linkedin_url"))
-    for col in ("attended", "opted_out", "meeting_requested"):
-        if col in df.columns:
-            out[col] = normalize.parse_bool(_text(df, col))
-    if "registration_date" in df.columns:
-        out["registration_date"] = normalize.parse_dates(_text(df, "registration_date"))
-    out["company"] = companies.tidy_company_names(out["company"])
-    out["company_key"] = companies.company_key(out["company"])
-    domain = companies.email_domain(out["email"])
+    out["company_key"] = r2["company_key"]
+    domain = r2["domain"]
     if "domain" in df.columns:
         gap = domain.isna() & df["domain"].notna()
         if gap.any():
             domain = domain.copy()
             domain[gap] = companies.registered_domain(_text(df, "domain")[gap])
     out["domain"] = domain
-    _damage(df, rows, ["phone", "mobile", "postal_code", "external_id"], warnings)
+    warnings += r2["damage"]
     name_key = (out["first_name"].fillna("").str.casefold() + "|"
                 + out["last_name"].fillna("").str.casefold() + "|"
                 + out["company_key"].fillna(""))
@@ -127,6 +167,12 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     rejected = {int(i): "no email and no name: nothing identifies this person"
                 for i in out.index[key.isna()]}
     return Cleaned(out, key, rejected, warnings)
+
+
+def _damage_list(df: pd.DataFrame, rows: pd.Series, fields: list[str]) -> list[str]:
+    warnings: list[str] = []
+    _damage(df, rows, fields, warnings)
+    return warnings
 
 
 def clean_accounts(df: pd.DataFrame, rows: pd.Series) -> Cleaned:

@@ -126,3 +126,21 @@ def test_rows_without_identity_are_rejected_with_row_numbers(cli, tmp_path):
     assert any("invalid email" in w and "4" in w for w in out["warnings"])
     db = sqlite3.connect(proj)
     assert db.execute("SELECT email FROM people WHERE first_name='Bo'").fetchone() == (None,)
+
+
+def test_unmapped_columns_are_kept_per_import_and_merge(tmp_path):
+    from gtmplanner.core.importer import extra_attributes, import_file
+    from gtmplanner.core.store import Project
+    a = tmp_path / "a.csv"
+    a.write_text('Email,T-Shirt,Diet\nana@acme.com,M,"Vegan, ""strict"""\nbo@beta.io,,\n',
+                 encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("Email,Session Track\nana@acme.com,Track B\n", encoding="utf-8")
+    p = Project.create(tmp_path / "p.gtmp")
+    import_file(p, a, "roster")
+    import_file(p, b, "roster")
+    ana = p.conn.execute("SELECT id FROM people WHERE email='ana@acme.com'").fetchone()[0]
+    bo = p.conn.execute("SELECT id FROM people WHERE email='bo@beta.io'").fetchone()[0]
+    assert extra_attributes(p, "people", ana) == {"T-Shirt": "M", "Diet": 'Vegan, "strict"',
+                                                  "Session Track": "Track B"}
+    assert extra_attributes(p, "people", bo) == {}
