@@ -1,0 +1,1 @@
+"""Dialogs the pages open (conflict choices after a tracker sync...)."""
