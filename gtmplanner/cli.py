@@ -213,6 +213,13 @@ def _dispatch_later(a: argparse.Namespace) -> int:
     return commands.run(a, emit=emit, progress=TerminalProgress)
 
 
+def _busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" (a read or write that waited in vain)."""
+    import sqlite3
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc))
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "demo": _cmd_demo, "import": _cmd_import, "info": _cmd_info, "open": _cmd_open,
 }
@@ -240,6 +247,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into one line
+        if _busy(exc):  # another window or command held the project past the busy timeout
+            sys.stderr.write(f"gtmplanner {a.command}: the project is busy (another window or "
+                             "command is writing to it); try again in a moment\n")
+            return 1
         if os.environ.get("GTM_DEBUG"):
             raise
         where = exc.__traceback__

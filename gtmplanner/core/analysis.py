@@ -41,6 +41,7 @@ def people_frame(project: Project, *, event: dict[str, Any] | None = None,
     A user's tier override replaces the computed tier (``tier_overridden`` says so).
     """
     people = project.frame("people", columns, where=where, params=params)
+    people["person_id"] = people.index.to_numpy()  # rules and suppressions can name it
     if "tier_override" in people:
         over = people["tier_override"].notna()
         people["tier_overridden"] = over.astype("boolean")

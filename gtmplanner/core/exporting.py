@@ -118,7 +118,21 @@ def export_event(project: Project, out_dir: Path, *, event: str | None = None,
                  segment: str | None = None, reps: list[str] | None = None,
                  formats: list[str] | None = None, progress: Callable[[float, str], None] = _noop
                  ) -> dict[str, Any]:
-    """Write the event's exports into ``out_dir``; returns every file with its row count."""
+    """Write the event's exports into ``out_dir``; returns every file with its row count.
+
+    Everything the export writes to the project (targets, assignment, messages,
+    the export snapshot) is one transaction: an error or a ``kill -9`` half-way
+    leaves the project exactly as it was.
+    """
+    with project.transaction():
+        return _export_event(project, out_dir, event=event, segment=segment, reps=reps,
+                             formats=formats, progress=progress)
+
+
+def _export_event(project: Project, out_dir: Path, *, event: str | None,
+                  segment: str | None, reps: list[str] | None,
+                  formats: list[str] | None, progress: Callable[[float, str], None]
+                  ) -> dict[str, Any]:
     t0 = time.perf_counter()
     formats = formats or list(FORMATS)
     bad = [f for f in formats if f not in FORMATS]

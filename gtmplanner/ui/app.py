@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from gtmplanner.core import services
+from gtmplanner.core.resources import resource_path
 from gtmplanner.ui.main_window import APP_NAME, MainWindow
 from gtmplanner.ui.progress import OpProgressDialog
 from gtmplanner.ui.settings import APPLICATION, ORGANIZATION, Settings
@@ -34,6 +36,10 @@ def make_app(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName(APP_NAME)
     app.setStyle("Fusion")
+    app.setDesktopFileName("gtmplanner")  # matches resources/linux/gtmplanner.desktop
+    icon = resource_path("icons", "gtmplanner.svg")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     hints = app.styleHints()
     if hasattr(hints, "colorSchemeChanged"):  # follow light/dark switches while running
         hints.colorSchemeChanged.connect(lambda _scheme: app.setStyle("Fusion"))

@@ -38,9 +38,10 @@ from gtmplanner.core.export.columns import (
     why_values,
 )
 from gtmplanner.core.export.safe import atomic_path
+from gtmplanner.core.resources import resource_path
 from gtmplanner.core.export.target_sheet import LETTER_COUNTRIES, event_label, rep_country
 
-_RESOURCES = Path(__file__).resolve().parents[3] / "resources" / "fonts"
+_RESOURCES = resource_path("fonts")  # DejaVu ships with the app (resources/fonts)
 #: (regular, bold, italic) candidates, first complete-enough match wins.
 FONT_CANDIDATES: tuple[tuple[Path, Path | None, Path | None], ...] = tuple(
     (Path(d) / r, Path(d) / b, Path(d) / i)

@@ -175,18 +175,15 @@ def check_sheet_extents(path: Path, fmt: str) -> None:
                 _check_area(path, rows, cols)
     except ImportFileError:
         raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError, LookupError) as exc:  # zlib.error is an Exception subclass too
-        raise fail(path, f"the workbook is damaged (truncated or not a real {fmt})") from exc
-    except Exception as exc:  # noqa: BLE001 - zlib.error and friends
+    except Exception as exc:  # noqa: BLE001 - BadZipFile, zlib.error, CRC, EOF...
         raise fail(path, f"the workbook is damaged (truncated or not a real {fmt})") from exc
 
 
 def _check_area(path: Path, rows: int, cols: int) -> None:
     if rows * cols > MAX_SHEET_CELLS:
-        raise fail(path, f"a sheet spans {rows:,} rows x {cols:,} columns (over "
-                         f"{MAX_SHEET_CELLS:,} cells, mostly empty); delete the stray cells far "
-                         "below or right of the data and save it again")
+        raise fail(path, f"a sheet spans {rows:,} rows x {cols:,} columns (more than "
+                         f"{MAX_SHEET_CELLS:,} cells); if most of it is empty, delete the stray "
+                         "cells far below or right of the data and save it again")
 
 
 def _chunks(zf: zipfile.ZipFile, name: str, cut: bytes, size: int = 16 << 20) -> Iterator[bytes]:
@@ -231,11 +228,12 @@ def _worksheet_parts(zf: zipfile.ZipFile) -> list[str]:
     return sorted(parts)
 
 
-# A reference that is "far": two or more column letters, or a row of six digits or more.
-_FAR_REF = re.compile(rb'r=["\'](?=[A-Za-z]{2,}\d|[A-Za-z]{0,3}\d{6})([A-Za-z]*)(\d*)')
-# Anything the quick scan cannot vouch for: spaces around '=', cells without a reference.
-_ODD = (re.compile(rb'r(?:[ \t\r\n]+=|=[ \t\r\n])'), re.compile(rb'<c(?:[>/]|[ \t\r\n](?!r=))'),
-        re.compile(rb':c(?:[>/]|[ \t\r\n](?!r=))'))
+# One pass over the cell tags: a cell whose reference is "far" (two or more column letters,
+# or a row of six digits or more) gives (letters, digits); a cell the pass cannot vouch
+# for (no reference first, spaces around '=') gives ('', ''). Rows without cells hold nothing.
+_CELL_SCAN = re.compile(rb'<c(?:[>/]|[ \t\r\n](?!r=["\'])|[ \t\r\n]r=["\']'
+                        rb'(?=[A-Za-z]{2,}\d|[A-Za-z]{0,3}\d{6})([A-Za-z]*)(\d*))')
+_PREFIXED_CELL = re.compile(rb':c[ \t\r\n>/]')
 _HUGE = 1 << 62
 
 
@@ -250,9 +248,10 @@ def _xlsx_quick_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
     """An upper bound of (rows, columns) in one pass; (huge, huge) when unsure."""
     rows, cols = 99_999, 26  # refs that are not "far" stay inside A1:Z99999
     for chunk in chunks:
-        if any(rx.search(chunk) for rx in _ODD):
+        far = set(_CELL_SCAN.findall(chunk))
+        if (b"", b"") in far or _PREFIXED_CELL.search(chunk):
             return _HUGE, _HUGE
-        for letters, digits in set(_FAR_REF.findall(chunk)):
+        for letters, digits in far:
             if letters:
                 cols = max(cols, _col_number(letters) if len(letters) < 8 else _HUGE)
             if digits:
@@ -286,7 +285,7 @@ def _xlsx_exact_extent(chunks: Iterator[bytes]) -> tuple[int, int]:
     return max_row, max_col
 
 
-_ODS_ROW = re.compile(rb'<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)', re.S)
+_ODS_ROW = re.compile(rb'<table:table-row(?=[\s/>])([^>]*?)(?:/>|>(.*?)</table:table-row>)', re.S)
 _ODS_REP_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\'](\d+)')
 _ODS_REP_COLS = re.compile(rb'number-columns-repeated\s*=\s*["\'](\d+)')
 
