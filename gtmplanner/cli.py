@@ -19,8 +19,8 @@ from typing import Any
 from gtmplanner import __version__
 from gtmplanner.core.errors import GtmError, UsageError
 
-COMMANDS = ("demo", "import", "score", "people", "explain", "segment", "assign", "export",
-            "sync", "report", "info", "open")
+COMMANDS = ("demo", "import", "score", "people", "explain", "override", "segment", "assign",
+            "export", "sync", "report", "info", "open")
 
 
 class TerminalProgress:
@@ -119,6 +119,8 @@ def _add_later_commands(sub: Any) -> None:
     s.add_argument("--tier")
     s.add_argument("--mql")
     s.add_argument("--retarget", action="store_true")
+    s.add_argument("--unlocated", action="store_true",
+                   help="only people whose location could not be resolved")
     s.add_argument("--segment")
     s.add_argument("--where")
     s.add_argument("--event")
@@ -129,6 +131,17 @@ def _add_later_commands(sub: Any) -> None:
     s = sub.add_parser("explain", help="why a person has their tier and MQL status")
     s.add_argument("project")
     s.add_argument("email")
+    s.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("override", help="confirm, reject or re-link a person's account match, "
+                                        "or set their tier by hand (kept across re-scoring)")
+    s.add_argument("project")
+    s.add_argument("email")
+    g = s.add_mutually_exclusive_group(required=True)
+    g.add_argument("--confirm", action="store_true", help="confirm the current match")
+    g.add_argument("--reject", action="store_true", help="this is not their account")
+    g.add_argument("--link", metavar="ACCOUNT", help="link to this account (name or domain)")
+    g.add_argument("--tier", metavar="A|B|C|D|auto", help="show this tier ('auto': as scored)")
     s.add_argument("--json", action="store_true")
 
     s = sub.add_parser("segment", help="save a segment (rule expression + suppressions)")

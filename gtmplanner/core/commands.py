@@ -19,7 +19,8 @@ from gtmplanner.core import geo, icp, scoring, services
 from gtmplanner.core.analysis import field_types, people_frame
 from gtmplanner.core.errors import GtmError, UsageError
 
-PEOPLE_OUT = ["email", "full_name", "title", "company", "city", "region", "country",
+PEOPLE_OUT = ["email", "full_name", "title", "company", "city", "region", "postal_code",
+              "country",
               "distance_mi", "score", "tier", "reasons", "mql_status", "account_name",
               "match_method", "match_confidence", "retarget", "retarget_opp_name",
               "retarget_amount", "retarget_owner", "retarget_reason", "retarget_months",
@@ -72,10 +73,16 @@ def _resolve_event(project: Any, name: str | None) -> dict[str, Any] | None:
 
 def filter_people(frame: pd.DataFrame, *, near: str | None = None, radius: str = "50mi",
                   tier: str | None = None, mql: str | None = None, retarget: bool = False,
-                  where: str | None = None) -> tuple[pd.DataFrame, dict[str, Any]]:
+                  where: str | None = None, unlocated: bool = False
+                  ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Apply the ``people`` command's filters; returns the rows and notes (unresolved counts)."""
     mask = np.ones(len(frame), dtype=bool)
     notes: dict[str, Any] = {}
+    if "latitude" in frame:
+        no_place = frame["latitude"].isna().to_numpy()
+        notes["location_unknown_total"] = int(no_place.sum())
+        if unlocated:
+            mask &= no_place
     if near:
         place = geo.find_place(near)
         km = geo.parse_radius(radius)
@@ -101,6 +108,10 @@ def filter_people(frame: pd.DataFrame, *, near: str | None = None, radius: str =
         tree = parse_expression(where)
         problems = validate(tree, field_types(frame))
         if problems:
+            if "distance_" in problems[0] and "distance_mi" not in frame:
+                raise UsageError("distance to the event is unknown: the event has no place yet "
+                                 "(set its city in the window's Event page), or use "
+                                 "'within 60mi of \"Boston, MA\"'")
             raise UsageError(problems[0])
         ctx = segments.SegmentContext(frame, resolve_place=_place_latlon)
         mask &= ctx.evaluate(tree)
@@ -124,7 +135,7 @@ def _people(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> 
                 raise UsageError(f"no segment called '{a.segment}'")
             where = seg[0] if not where else f"({seg[0]}) and ({where})"
     rows, notes = filter_people(frame, near=a.near, radius=a.radius, tier=a.tier, mql=a.mql,
-                                retarget=a.retarget, where=where)
+                                retarget=a.retarget, where=where, unlocated=a.unlocated)
     rows = rows.sort_values(["score"], ascending=False, na_position="last")
     total = len(rows)
     if a.limit:
@@ -343,8 +354,36 @@ def _report(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> 
     return 0
 
 
+def _override(a: Any, emit: Callable[..., None], progress: Callable[..., Any]) -> int:
+    from gtmplanner.core import overrides
+    with services.open_project(a.project) as project:
+        row = project.conn.execute("SELECT id FROM people WHERE lower(email) = ?",
+                                   (a.email.strip().casefold(),)).fetchone()
+        if row is None:
+            raise UsageError(f"no person with email {a.email} in {project.path.name}")
+        pid = int(row[0])
+        if a.confirm:
+            overrides.confirm_match(project, pid)
+        elif a.reject:
+            overrides.reject_match(project, pid)
+        elif a.link:
+            acct = project.conn.execute(
+                "SELECT id FROM accounts WHERE lower(name) = ? OR lower(domain) = ? "
+                "ORDER BY id LIMIT 2", (a.link.casefold(), a.link.casefold())).fetchall()
+            if len(acct) != 1:
+                raise UsageError(f"no single account called '{a.link}' (use its exact name or "
+                                 "domain)")
+            overrides.link_match(project, pid, int(acct[0][0]))
+        else:
+            tier = None if a.tier.strip().lower() == "auto" else a.tier
+            overrides.set_tier_override(project, pid, tier)
+        out = explain_person(project, a.email)
+    emit(out, a.json, _explain_text)
+    return 0
+
+
 HANDLERS: dict[str, Callable[[Any, Callable[..., None], Callable[..., Any]], int]] = {
-    "score": _score, "people": _people, "explain": _explain, "segment": _segment,
+    "score": _score, "override": _override, "people": _people, "explain": _explain, "segment": _segment,
     "assign": _assign, "export": _export, "sync": _sync, "report": _report,
 }
 
