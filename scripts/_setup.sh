@@ -22,7 +22,8 @@ _apt_install() {
 
 _pick_python() {
     for py in python3.13 python3.12 python3.11 python3; do
-        if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+        if command -v "$py" >/dev/null 2>&1 && \
+            "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then
             echo "$py"; return 0; fi
     done
     _say "GTM Planner needs Python 3.11 or newer"; return 1
