@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from gtmplanner import __version__
 from gtmplanner.core.errors import GtmError, UsageError
@@ -65,9 +65,16 @@ def emit(obj: dict[str, Any], as_json: bool, text: Callable[[dict[str, Any]], st
         sys.stdout.write(text(obj).rstrip("\n") + "\n")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one stderr line (the usage is one --help away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {' '.join(message.split())} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every sub-command."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="gtmplanner",
         description="GTM Planner: turn event rosters, account lists and cold deals into "
                     "scored, per-rep target sheets and follow-up trackers.",

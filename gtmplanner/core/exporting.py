@@ -138,6 +138,8 @@ def _export_event(project: Project, out_dir: Path, *, event: str | None,
     bad = [f for f in formats if f not in FORMATS]
     if bad:
         raise UsageError(f"unknown format '{bad[0]}': use any of {', '.join(FORMATS)}")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: is a file; --out needs a folder")
     ev = lists.require_event(project, event)
     progress(0.02, "building lists")
     built = lists.build_targets(project, event=ev["name"], segment=segment)

@@ -122,8 +122,7 @@ def score_project(project: Project, *, profile: icp.IcpProfile | None = None,
     """Match, classify, geocode and score everything in ``project``; store the results."""
     t0 = time.perf_counter()
     today = today or date.today()
-    if profile is not None:
-        save_profile(project, profile)
+    new_profile = profile  # stored with the scores below: all or nothing
     profile = profile or load_profile(project)
     people = project.frame("people", PEOPLE_COLS)
     accounts = project.frame("accounts", ACCOUNT_COLS)
@@ -175,6 +174,8 @@ def score_project(project: Project, *, profile: icp.IcpProfile | None = None,
     opp_out["months_since_loss"] = oc["months_since_loss"]
     opp_out["days_since_activity"] = oc["days_since_activity"]
     with project.transaction():
+        if new_profile is not None:
+            save_profile(project, new_profile)
         _bulk_update(project, "people", out)
         _bulk_update(project, "opportunities", opp_out)
         project.set_setting("last_scored", {"today": today.isoformat()})

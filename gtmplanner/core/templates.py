@@ -72,6 +72,8 @@ MAX_ITERATIONS = 1_000_000
 """Loop iterations allowed in one render (all loops together)."""
 MAX_RENDER_SECONDS = 1.0
 """Wall-clock time allowed for one target's subject and body."""
+MAX_SLOW_RENDERS = 2
+"""After this many targets hit the time limit, :func:`render_many` stops using the template."""
 _MAX_INT_BITS = 4096
 
 
@@ -499,6 +501,7 @@ def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplat
     counts: dict[str, int] = {}
     rows: dict[str, list[Any]] = {}
     errors: dict[str, list[Any]] = {}
+    slow: dict[str, int] = {}  # template name -> renders stopped by the time limit
     event_ctx = event_context(event)
     index = list(targets.index)
     for i, rec in enumerate(records):
@@ -516,11 +519,19 @@ def render_many(template_or_templates: MessageTemplate | Sequence[MessageTemplat
         if tmpl is None:
             tmpl = choose_template(templates, templates[0].play, rec.get("seniority"),
                                    title=rec.get("title"))
+        if slow.get(tmpl.name, 0) >= MAX_SLOW_RENDERS:  # a runaway: don't pay 1 s a target
+            errors.setdefault(f"template '{tmpl.name}': not rendered (it ran over "
+                              f"{MAX_RENDER_SECONDS:g} s for {MAX_SLOW_RENDERS} targets)",
+                              []).append(index[i])
+            continue
         ctx = build_context(rec, event=event_ctx, rep=rep)
+        started = time.monotonic()
         try:
             subj, body, miss = _render_tracked(tmpl, ctx)
         except TemplateError as exc:
             errors.setdefault(str(exc), []).append(index[i])
+            if time.monotonic() - started >= MAX_RENDER_SECONDS:
+                slow[tmpl.name] = slow.get(tmpl.name, 0) + 1
             continue
         subjects[i], bodies[i], used[i] = subj, body, tmpl.name
         for path in miss:

@@ -130,6 +130,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
             raise GtmError(
                 f"Cannot write {final.name}: it is open in another program. Close it and try again."
             ) from exc
+        except OSError as exc:  # a folder of that name, a full disk...
+            raise GtmError(f"Cannot write {final}: {exc.strerror or exc}") from exc
     finally:
         if tmp.exists():
             with contextlib.suppress(OSError):

@@ -314,8 +314,18 @@ def _csv_fast_path(
 # workbooks (xlsx / xlsb / xls / ods) via python-calamine
 
 
+# The extensions calamine believes over the content, per format the content says it is.
+_SUFFIXES = {"xlsx": {".xlsx", ".xlsm", ".xlam"}, "xls": {".xls", ".xla"}, "xlsb": {".xlsb"},
+             "ods": {".ods"}}
+
+
 def _open_workbook(path: Path, fmt: str) -> calamine.CalamineWorkbook:
     try:
+        suffix = path.suffix.lower()
+        if suffix not in _SUFFIXES.get(fmt, ()) and any(suffix in s for s in _SUFFIXES.values()):
+            # A lying extension (an xlsx saved as .xls): calamine would trust the name.
+            with path.open("rb") as fh:
+                return calamine.CalamineWorkbook.from_filelike(fh)
         return calamine.CalamineWorkbook.from_path(str(path))
     except calamine.PasswordError as exc:
         raise fail(path, "is password-protected; save an unprotected copy and import that") from exc
