@@ -41,17 +41,35 @@ class QuickFilter:
         self._last: tuple[tuple[str, ...], tuple[str, ...], np.ndarray] | None = None
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="quickfilter")
 
-    def prepare(self, names: Sequence[str]) -> None:
-        """Lower-case and encode ``names`` now (a worker may call this ahead of time)."""
-        for name in names:
-            self._prepare(name)
+    def prepare(self, names: Sequence[str], cancelled: Callable[[], bool] | None = None
+                ) -> None:
+        """Lower-case and encode ``names`` now, two columns at a time (pyarrow releases
+        the GIL); a worker calls this ahead of time, after the table is shown.
+
+        Safe alongside :meth:`mask` on another thread: a column prepared twice is just
+        prepared twice.
+        """
+        todo = [n for n in names if n not in self._prepared]
+        if len(todo) < 2:
+            for name in todo:
+                self._prepare(name)
+            return
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
+            jobs = [pool.submit(lambda n=n: None if cancelled and cancelled()
+                                else self._prepare(n)) for n in todo]
+            for job in jobs:
+                job.result()
+
+    def prepared(self, name: str) -> bool:
+        """True once column ``name`` is ready to search."""
+        return name in self._prepared
 
     def _prepare(self, name: str) -> _Prepared | None:
         got = self._prepared.get(name)
         if got is not None:
             return got
         col = self.table.column(name)
-        if col is None or col.kind != TEXT:
+        if col is None or col.kind != TEXT or col.values is None:
             return None
         values = col.values
         enc = pc.dictionary_encode(values)
@@ -64,7 +82,10 @@ class QuickFilter:
                 if codes.dtype.kind == "f" else codes.astype(np.int32)
             prep = _Prepared(codes, pc.utf8_lower(enc.dictionary))
         else:
-            prep = _Prepared(None, pc.utf8_lower(pc.fill_null(values, "")))
+            lowered = pc.utf8_lower(pc.fill_null(values, ""))
+            if isinstance(lowered, pa.ChunkedArray):  # one buffer: takes of a few rows
+                lowered = lowered.combine_chunks()
+            prep = _Prepared(None, lowered)
         self._prepared[name] = prep
         return prep
 

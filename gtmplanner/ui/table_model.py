@@ -97,11 +97,37 @@ class ColumnarTableModel(QAbstractTableModel):
         self._sort = None
         self._rows = np.arange(table.n_rows, dtype=np.int64)
         self._blocks: list[dict[int, np.ndarray]] = [dict() for _ in table.columns]
+        self._refresh_meta()
+
+    def _refresh_meta(self) -> None:
+        table = self._table
         self._align = [RIGHT if c.is_number else LEFT for c in table.columns]
         self._tier_pos = table.position(self._tier_column)
         self._explained = {table.position(c) for c in EXPLAINED_COLUMNS} - {-1}
-        self._reasons = table.column(self._reasons_column)
+        reasons = table.column(self._reasons_column)
+        self._reasons = reasons if reasons is not None and reasons.loaded else None
         self._headers = [c.label for c in table.columns]
+
+    def columns_filled(self, names: Sequence[str]) -> None:
+        """Columns of the table just read (:meth:`ColumnTable.fill`): show their values,
+        and re-sort or re-filter when the sort or the filter uses them."""
+        positions = [p for p in (self._table.position(n) for n in names) if p >= 0]
+        if not positions:
+            return
+        self._refresh_meta()
+        for p in positions:
+            self._blocks[p] = {}
+        if self._filter_text and set(names) & set(self._filter_columns):
+            self.set_filter_text(self._filter_text, force=True)
+        elif self._sort is not None and self._sort[0] in positions:
+            self.layoutAboutToBeChanged.emit()
+            self._recompute_rows()
+            self._blocks = [dict() for _ in self._table.columns]
+            self.layoutChanged.emit()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, min(positions), max(positions))
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, min(positions)),
+                                  self.index(self.rowCount() - 1, max(positions)))
 
     @property
     def table(self) -> ColumnTable:
@@ -203,7 +229,8 @@ class ColumnarTableModel(QAbstractTableModel):
         return self._filter_text
 
     def _recompute_rows(self) -> None:
-        if self._sort is not None and self._sort[0] < len(self._table.columns):
+        if (self._sort is not None and self._sort[0] < len(self._table.columns)
+                and self._table.columns[self._sort[0]].loaded):
             order = self._table.columns[self._sort[0]].ordered_rows(self._sort[1])
             self._rows = order if self._mask is None else order[self._mask[order]]
         elif self._mask is not None:

@@ -41,6 +41,7 @@ class TableView(QWidget):
 
     current_changed = Signal(object)  # record id of the current row, or None
     selection_changed = Signal(list)  # record ids of the selected rows
+    columns_wanted = Signal(list)  # names of shown columns the table has not read yet
 
     def __init__(self, name: str, *, noun: str = "rows", default_columns: Sequence[str] = (),
                  settings: Settings | None = None, parent: QWidget | None = None) -> None:
@@ -238,7 +239,23 @@ class TableView(QWidget):
         self._apply_visible_columns()
 
     def _filter_columns_changed(self) -> None:
-        self.model.set_filter_columns(self.visible_columns())
+        visible = self.visible_columns()
+        self.model.set_filter_columns(visible)
+        missing = self.model.table.missing(visible)
+        if missing:
+            self.columns_wanted.emit(missing)
+
+    def wanted_names(self) -> list[str]:
+        """The columns to show: the remembered choice, else the defaults (names only;
+        a loader reads these first)."""
+        saved = self._settings.get(column_setting(self.name)) if self._settings else []
+        return list(saved or self._default_columns)
+
+    def columns_loaded(self, names: Sequence[str]) -> None:
+        """Columns just read into the table (:meth:`ColumnTable.fill`): show them."""
+        self.model.columns_filled(names)
+        t = self.model.table
+        self._size_columns([i for i in map(t.position, names) if i >= 0])
 
     def _size_columns(self, which: Sequence[int] | None = None) -> None:
         """Widths from the header and the first rows only (never a scan of every row)."""

@@ -79,6 +79,42 @@ def test_column_chooser_hides_and_remembers(window, settings) -> None:  # noqa: 
     assert "email" in view.visible_columns()
 
 
+def test_people_reads_shown_columns_first_and_others_when_shown(window, demo_project,
+                                                                qtbot) -> None:  # noqa: ANN001
+    from gtmplanner.ui.pages.tables import PEOPLE_ALWAYS, PEOPLE_DEFAULT
+    view = _people(window).table_view
+    table = view.model.table
+    loaded = {c.name for c in table.columns if c.loaded}
+    assert loaded <= set(PEOPLE_DEFAULT + PEOPLE_ALWAYS) and "reasons" in loaded
+    assert {"match_method", "account_industry", "phone"} <= set(table.missing())
+    # every column is still in the chooser
+    assert {"match_method", "account_industry"} <= {a.data() for a in view.columns_menu.actions()}
+    action = next(a for a in view.columns_menu.actions() if a.data() == "account_industry")
+    with qtbot.waitSignal(view.model.dataChanged, timeout=10_000):
+        action.trigger()
+    assert "account_industry" in view.visible_columns()
+    assert table.column("account_industry").loaded
+    col = table.position("account_industry")
+    with Project(demo_project) as p:
+        expected = dict(p.conn.execute(
+            "SELECT p.id, a.industry FROM people p LEFT JOIN accounts a ON a.id = p.account_id"
+        ).fetchall())
+    for r in range(0, view.model.rowCount(), 97):
+        assert view.model.data(view.model.index(r, col)) == (expected[view.model.row_id(r)]
+                                                             or "")
+    view.filter_edit.setText(expected[view.model.row_id(0)] or "software")
+    view.apply_filter()  # the new column is searched
+    assert view.model.rowCount() > 0
+    view.filter_edit.clear()
+    view.apply_filter()
+    wait_idle(qtbot)
+    # a reload reads the chosen column with the others
+    window.ctx.notify("people")
+    qtbot.waitUntil(lambda: view.model.table is not table and
+                    view.model.table.column("account_industry").loaded, timeout=20_000)
+    wait_idle(qtbot)
+
+
 def test_detail_pane_explains_the_score(window, demo_project, qtbot) -> None:  # noqa: ANN001
     page = _people(window)
     view = page.table_view
@@ -98,6 +134,14 @@ def test_detail_pane_explains_the_score(window, demo_project, qtbot) -> None:  #
     if expected["account"]["name"]:
         assert expected["account"]["name"].split()[0] in pane.account_label.text()
     assert "mi" in pane.location_label.text()
+    # the pane shows what the table has not read (the person is read in full)
+    assert view.model.table.missing(["match_method", "geo_label", "timezone"])
+    with Project(demo_project) as p:
+        method, geo_label = p.conn.execute("SELECT match_method, geo_label FROM people "
+                                           "WHERE id = ?", (row["id"],)).fetchone()
+    assert pane.row["geo_label"] == geo_label and geo_label in pane.location_label.text()
+    if method:
+        assert pane.row["match_method"] == method and method in pane.account_label.text()
 
 
 def test_tier_override_and_undo(window, demo_project, qtbot) -> None:  # noqa: ANN001
@@ -220,3 +264,37 @@ def test_open_another_project_rebuilds_pages(window, tmp_path, qtbot) -> None:  
     qtbot.waitUntil(lambda: "0 people" in people.table_view.count_label.text(), timeout=10_000)
     assert Path(window.project.path) == empty
     wait_idle(qtbot)
+
+
+def test_big_table_preview_then_background_filter(qtbot, demo_project, settings,
+                                                   monkeypatch) -> None:  # noqa: ANN001
+    """A big table: a preview first, the full table, then the filter prepared on a worker."""
+    from gtmplanner.ui.pages import tables
+    monkeypatch.setattr(tables, "PREVIEW_FROM", 100)
+    monkeypatch.setattr(tables, "PREVIEW_ROWS", 50)
+    monkeypatch.setattr(tables, "PREPARE_LATER_ROWS", 100)
+    monkeypatch.setattr(tables, "KEYED_ROWS", 10)  # lazy columns read whole, then aligned
+    win = MainWindow(settings, restore=False)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_project(demo_project)
+    view = win.page("people").table_view
+    assert view.model.rowCount() == 50 and "loading" in view.count_label.text()
+    assert view.model.table.column("account_name").loaded  # the preview has the joins
+    qtbot.waitUntil(lambda: win.page("people").loaded_count > 100, timeout=20_000)
+    wait_idle(qtbot)
+    qf = view.model.quick_filter
+    assert qf.table is view.model.table and qf.prepared("full_name") and qf.prepared("email")
+    col = view.model.table.position("score")
+    scores = [view.model.data(view.model.index(r, col)) for r in range(50)]
+    assert [int(s) for s in scores] == sorted((int(s) for s in scores), reverse=True)
+    view.set_visible_columns([*view.visible_columns(), "match_method"])
+    qtbot.waitUntil(lambda: view.model.table.column("match_method").loaded, timeout=20_000)
+    wait_idle(qtbot)
+    assert qf.prepared("match_method")
+    with Project(demo_project) as p:
+        n_domain = p.count("people", "match_method = 'domain'")
+    view.filter_edit.setText("domain")
+    view.apply_filter()
+    assert view.model.rowCount() >= n_domain > 0
+    win.close_project()
