@@ -17,7 +17,7 @@ from gtmplanner.core.export.columns import (
     TARGET_SHEET_HEADERS,
     TIER_COLOURS,
 )
-from gtmplanner.core.export.target_sheet import write_target_sheet, write_target_sheets_per_rep
+from gtmplanner.core.export.target_sheet import write_target_sheet
 
 _spec = importlib.util.spec_from_file_location(
     "_gtm_export_sample", Path(__file__).with_name("test_export_sample.py")
@@ -160,26 +160,6 @@ def test_about_sheet(all_reps: Path, targets: pd.DataFrame) -> None:
     assert isinstance(about["Generated"], dt.datetime)
     text = " ".join(str(c) for r in wb["About"].iter_rows(values_only=True) for c in r if c)
     assert all(status in text for status in STATUS_VALUES)
-
-
-def test_per_rep_workbooks(tmp_path: Path, targets: pd.DataFrame) -> None:
-    done: list[tuple[int, int]] = []
-    paths = write_target_sheets_per_rep(
-        tmp_path, targets, event=EVENT, progress=lambda d, t: done.append((d, t))
-    )
-    reps = sorted(targets["rep"].unique())
-    assert list(paths) == [*reps, None]
-    assert done[-1] == (len(reps) + 1, len(reps) + 1)
-    for rep in reps:
-        wb, cols = _open(paths[rep])
-        ws = wb["Targets"]
-        assert "Rep" not in cols
-        assert ws.max_row - 1 == int((targets["rep"] == rep).sum())
-        assert ws.freeze_panes == "C2"
-        assert rep in ws.oddHeader.center.text
-    french = paths["Chloé Dubois"]
-    assert french.name == "targets - Chloé Dubois.xlsx"
-    assert openpyxl.load_workbook(french)["Targets"].page_setup.paperSize == 9  # A4
 
 
 def test_minimal_and_empty_frames(tmp_path: Path) -> None:

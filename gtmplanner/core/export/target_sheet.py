@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -61,7 +60,6 @@ from gtmplanner.core.export.safe import (
     WORKBOOK_OPTIONS,
     atomic_path,
     neutralise,
-    safe_filename,
 )
 
 #: Countries that print on US Letter; everyone else gets A4.
@@ -380,25 +378,3 @@ def write_target_sheet(
 ProgressFn = Callable[[int, int], None]
 
 
-def write_target_sheets_per_rep(
-    out_dir: str | os.PathLike[str],
-    targets: pd.DataFrame,
-    *,
-    event: Mapping[str, Any],
-    prefix: str = "targets",
-    include_all: bool = True,
-    progress: ProgressFn = lambda done, total: None,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> dict[str | None, Path]:
-    """One workbook per rep plus (``include_all``) one for all reps; returns rep -> path."""
-    reps = sorted({r for r in text_values(targets, "rep") if r})
-    jobs: list[str | None] = [*reps, *([None] if include_all else [])]
-    out: dict[str | None, Path] = {}
-    for i, rep in enumerate(jobs):
-        if cancelled():
-            break
-        path = Path(out_dir) / f"{prefix} - {safe_filename(rep)}.xlsx"
-        write_target_sheet(path, targets, rep=rep, event=event)
-        out[rep] = path
-        progress(i + 1, len(jobs))
-    return out

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -40,7 +39,7 @@ from gtmplanner.core.export.columns import (
     tier_values,
     to_date,
 )
-from gtmplanner.core.export.safe import atomic_path, neutralise, safe_filename
+from gtmplanner.core.export.safe import atomic_path, neutralise
 from gtmplanner.core.export.target_sheet import (
     Cells,
     Formats,
@@ -326,26 +325,3 @@ def write_tracker(
     return n
 
 
-def write_trackers_per_rep(
-    out_dir: str | os.PathLike[str],
-    targets: pd.DataFrame,
-    *,
-    event: Mapping[str, Any],
-    prefix: str = "follow-up",
-    include_all: bool = True,
-    sla_business_days: int = 2,
-    progress: Callable[[int, int], None] = lambda done, total: None,
-    cancelled: Callable[[], bool] = lambda: False,
-) -> dict[str | None, Path]:
-    """One tracker per rep plus (``include_all``) one for all reps; returns rep -> path."""
-    reps = sorted({r for r in text_values(targets, "rep") if r})
-    jobs: list[str | None] = [*reps, *([None] if include_all else [])]
-    out: dict[str | None, Path] = {}
-    for i, rep in enumerate(jobs):
-        if cancelled():
-            break
-        path = Path(out_dir) / f"{prefix} - {safe_filename(rep)}.xlsx"
-        write_tracker(path, targets, rep=rep, event=event, sla_business_days=sla_business_days)
-        out[rep] = path
-        progress(i + 1, len(jobs))
-    return out
