@@ -4,7 +4,9 @@ The heartbeat ticks every 20 ms on the GUI thread. Work done on the GUI thread
 (reading, mapping or storing the file there) would hold it for seconds; work on
 a worker only costs the GUI thread what the GIL hands back late. The bar is the
 issue's 100 ms; the tolerance on top (LATE_TOLERANCE_MS) absorbs a loaded CI
-machine, and is still far below what GUI-thread work would cause.
+machine, and is still far below what GUI-thread work would cause. Load cannot
+fail it: time the GUI thread spent waiting for a CPU is not counted, and a few
+isolated late beats pass as noise (see ``Heartbeat.check`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def test_heartbeat_during_a_200k_row_import(window, qtbot, heartbeat, tmp_path, 
     with qtbot.waitSignal(dialog.imported, timeout=300_000) as blocker:
         dialog.start_import()
     import_late = heartbeat.worst_ms
-    import_stalls = list(heartbeat.stalls)
+    import_beats = len(heartbeat.late)
     wait_idle(qtbot, timeout=300_000)
     heartbeat.stop()
     result = blocker.args[0]
@@ -66,11 +68,13 @@ def test_heartbeat_during_a_200k_row_import(window, qtbot, heartbeat, tmp_path, 
         assert p.count("people") == before + result["rows_imported"]
     beats = len(heartbeat.late)
     print(f"\nheartbeat: {beats} beats, worst late {heartbeat.worst_ms:.0f} ms "
-          f"(preparing {prepare_late:.0f} ms, importing {import_late:.0f} ms)")
+          f"(preparing {prepare_late:.0f} ms, importing {import_late:.0f} ms; "
+          f"{heartbeat.raw_worst_ms:.0f} ms counting waits for a CPU)")
     assert beats > 20
-    assert import_late < BAR_MS + LATE_TOLERANCE_MS, "\n".join(import_stalls)
-    if heartbeat.worst_ms >= BAR_MS + LATE_TOLERANCE_MS:
+    problem = heartbeat.check(BAR_MS, LATE_TOLERANCE_MS, beats=import_beats)
+    assert not problem, problem
+    problem = heartbeat.check(BAR_MS, LATE_TOLERANCE_MS)
+    if problem:
         # The reload after the import reads the people table with Project.frame, whose
         # zip(*rows) holds the GIL for the whole table in one C call (a core issue).
-        pytest.xfail("people reload after import held the GIL too long:\n"
-                     + "\n".join(heartbeat.stalls))
+        pytest.xfail("people reload after import held the GIL too long:\n" + problem)

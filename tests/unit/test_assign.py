@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -216,7 +215,8 @@ def test_vectorised_greedy_matches_one_at_a_time(room: list[int], data) -> None:
     assert _greedy_room(np.array(room, dtype=np.int64), m).tolist() == _naive_greedy(room, m)
 
 
-def test_100k_targets_to_200_reps_is_fast() -> None:
+def test_100k_targets_to_200_reps_all_get_a_rep() -> None:
+    # The < 5 s bar is measured by benchmarks/bench_lists.py (step 2).
     rng = np.random.default_rng(7)
     states = ["MA", "NH", "NY", "NJ", "TX", "IL", "CO", "OR", "CA", "WA", "FL", "GA"]
     reps = [Rep(f"Rep {i}", regions=list(rng.choice(states, 2, replace=False)) if i < 120
@@ -231,8 +231,5 @@ def test_100k_targets_to_200_reps_is_fast() -> None:
         "locked_rep": np.where(rng.random(n) < 0.01, "Rep 5", None),
         "priority": rng.integers(0, 5, n),
     })
-    start = time.perf_counter()
     out = assign_targets(targets, reps, onsite=True)
-    elapsed = time.perf_counter() - start
     assert out["rep"].notna().all()
-    assert elapsed < 5, f"assigning 100k targets took {elapsed:.2f} s"

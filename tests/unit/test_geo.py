@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import time
 
 import numpy as np
 import pandas as pd
@@ -234,17 +233,16 @@ def test_geocode_never_fails_on_odd_text(rows: list[tuple]) -> None:
     assert out.latitude[known].between(-90, 90).all()
 
 
-def test_geocode_200k_rows_is_fast_because_work_is_per_distinct_value() -> None:
+def test_geocode_200k_rows() -> None:
+    # The < 5 s bar (work is per distinct value) is measured by benchmarks/bench_score.py.
     gz = gazetteer.get_gazetteer()
     us = [i for i in gz.by_pop[:20_000].tolist() if gz.p_cc[i] == "US"][:2000]
     combos = [(gz.p_name[i], gz.p_adm[i], "United States", None) for i in us]
     combos += [(None, None, "US", f"{z:05d}") for z in gz.z_code[::40][:1000]]
     rng = np.random.default_rng(7)
     df = pd.DataFrame([combos[i] for i in rng.integers(0, len(combos), 200_000)], dtype="str")
-    start = time.perf_counter()
     out = geocode(df[0], df[1], df[2], df[3])
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5.0, f"geocode took {elapsed:.2f}s"
+    assert len(out) == len(df)
     assert out.geo_precision.isin(["city", "postal"]).mean() > 0.99
 
 
@@ -334,9 +332,7 @@ def test_timezones_for_200k_rows_are_computed_once_per_rounded_position() -> Non
     gz = gazetteer.get_gazetteer()
     towns = np.array([i for i in gz.by_pop[:30_000].tolist() if gz.p_cc[i] == "US"][:3000])
     pick = np.random.default_rng(3).integers(0, len(towns), 200_000)  # 200k people
-    start = time.perf_counter()
-    tz = timezones(gz.p_lat[towns][pick], gz.p_lon[towns][pick])
-    assert time.perf_counter() - start < 3.0
+    tz = timezones(gz.p_lat[towns][pick], gz.p_lon[towns][pick])  # speed: bench_score.py
     assert tz.notna().all()
     expected = np.array([gz.p_tz[i] for i in towns])[pick]  # geonames' own zone per town
     assert (tz.to_numpy() == expected).mean() > 0.97  # rounding to 0.1 deg rarely matters
@@ -345,10 +341,12 @@ def test_timezones_for_200k_rows_are_computed_once_per_rounded_position() -> Non
 # ----------------------------------------------------------------------------- gazetteer data
 
 
-def test_gazetteer_loads_from_its_cache_quickly() -> None:
-    start = time.perf_counter()
-    gazetteer.Gazetteer(gazetteer.load_tables())
-    assert time.perf_counter() - start < 2.0  # about 0.2 s on a laptop
+def test_gazetteer_loads_from_its_cache() -> None:
+    # The load time (bar < 2 s) is measured by benchmarks/bench_score.py.
+    gz = gazetteer.Gazetteer(gazetteer.load_tables())
+    assert len(gz.p_name) == len(gazetteer.get_gazetteer().p_name) > 10_000
+    assert gz.place(gz.best_city(gazetteer.norm_place("Portland"), "US", "OR")).label == \
+        "Portland, OR, US"
 
 
 def test_place_labels() -> None:

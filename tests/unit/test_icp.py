@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -301,7 +300,8 @@ def test_explain_parses_and_tolerates_odd_items() -> None:
     assert explain(None, "") == []
 
 
-def test_100k_rows_score_fast() -> None:
+def test_100k_rows_score_one_row_each() -> None:
+    # The speed (re-score 100k < 1 s) is measured by benchmarks/bench_score.py.
     rng = np.random.default_rng(0)
     n, accounts = 100_000, 5_000
     acc = pd.DataFrame({
@@ -316,9 +316,7 @@ def test_100k_rows_score_fast() -> None:
     frame = acc.iloc[rng.integers(0, accounts, n)].reset_index(drop=True)
     frame["title"] = rng.choice([f"Director of Marketing {i}" for i in range(2_000)], n)
     frame["email"] = [f"p{i}@acme.com" for i in range(n)]
-    score_people(frame.head(100), IcpProfile.default(), today=TODAY)  # warm-up
-    start = time.perf_counter()
     out = score_people(frame, IcpProfile.default(), today=TODAY)
-    elapsed = time.perf_counter() - start
     assert len(out) == n
-    assert elapsed < 1.5, f"100k rows took {elapsed:.2f}s (target < 0.5 s on a quiet machine)"
+    small = score_people(frame.head(100), IcpProfile.default(), today=TODAY)
+    assert out.head(100).equals(small)  # vectorised over 100k = the same rows scored alone

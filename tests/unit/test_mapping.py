@@ -462,14 +462,11 @@ def test_numeric_and_datetime_columns_are_sniffed() -> None:
     assert result["Employees"].samples == ["2400", "180"]  # whole floats shown as integers
 
 
-def test_sniffing_a_big_column_is_fast() -> None:
-    import time
-
+def test_sniffing_a_big_column_gives_the_same_guesses() -> None:
+    # The speed of sniffing 200,000 rows is measured by benchmarks/bench_parts.py.
     rows = [[p[0], p[1], p[3]] for p in PEOPLE] * 50_000
     frame = pd.DataFrame(rows, columns=["Full Name", "Column 2", "State"])
-    start = time.perf_counter()
     got = {m.source: m.field for m in propose_mapping(frame, "roster")}
-    assert time.perf_counter() - start < 2.0
     assert got == {"Full Name": "full_name", "Column 2": "email", "State": "region"}
 
 

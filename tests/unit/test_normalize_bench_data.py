@@ -1,15 +1,12 @@
-"""A realistic, mostly-unique roster frame for timing the normalisers.
+"""A realistic, mostly-unique roster frame for checking and timing the normalisers.
 
-Holds no tests itself: ``test_normalize_perf.py`` uses it, and it prints the
-200,000-row timings when run on its own::
+Holds no tests itself: ``test_normalize_perf.py`` checks the normalisers' results
+on it, and ``benchmarks/bench_parts.py`` times them on 200,000 rows of it::
 
-    .venv/bin/python tests/unit/test_normalize_bench_data.py 200000
+    .venv/bin/python benchmarks/bench_parts.py --only normalise
 """
 
 from __future__ import annotations
-
-import sys
-import time
 
 import numpy as np
 import pandas as pd
@@ -156,44 +153,3 @@ def realistic_frame(n: int = 200_000, seed: int = 0) -> pd.DataFrame:
             "bool": pd.array(bools, dtype="str"),
         }
     )
-
-
-def time_all(n: int = 200_000) -> dict[str, float]:
-    """Seconds per normaliser on a fresh ``n``-row frame (caches cleared first)."""
-    from gtmplanner.core import normalize as nz
-    from gtmplanner.core.normalize_emails import _validate_cached
-    from gtmplanner.core.normalize_names import parse_name_slow
-    from gtmplanner.core.normalize_phones import parse_phone_slow
-
-    for cached in (_validate_cached, parse_name_slow, parse_phone_slow):
-        cached.cache_clear()
-    df = realistic_frame(n)
-    jobs = {
-        "emails": lambda: nz.normalize_emails(df["email"]),
-        "phones": lambda: nz.normalize_phones(df["phone"], df["phone_region"]),
-        "split_names": lambda: nz.split_full_names(df["full_name"]),
-        "tidy_names": lambda: nz.tidy_person_names(df["first_name"]),
-        "country": lambda: nz.normalize_country(df["country"]),
-        "region": lambda: nz.normalize_region(df["region"], df["iso"]),
-        "postal": lambda: nz.normalize_postal(df["postal"], df["iso"]),
-        "dates_iso": lambda: nz.parse_dates(df["date_iso"]),
-        "dates_us": lambda: nz.parse_dates(df["date_us"]),
-        "dates_named": lambda: nz.parse_dates(df["date_named"]),
-        "money": lambda: nz.parse_money(df["money"]),
-        "employees": lambda: nz.parse_employees(df["employees"]),
-        "bool": lambda: nz.parse_bool(df["bool"]),
-        "clean_text": lambda: nz.clean_text(df["full_name"]),
-    }
-    out: dict[str, float] = {}
-    for name, job in jobs.items():
-        t = time.perf_counter()
-        job()
-        out[name] = time.perf_counter() - t
-    return out
-
-
-if __name__ == "__main__":
-    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[2]))
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
-    for key, secs in time_all(rows).items():
-        print(f"{key:12s} {secs:6.3f} s")

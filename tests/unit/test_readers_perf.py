@@ -1,21 +1,16 @@
-"""Relative speed of read_table: against pyarrow and calamine alone, in the same run.
+"""read_table on bigger files (a 60k-row CSV, a 15k-row xlsx) reads every row right.
 
-Small enough for the unit suite; the full-size numbers (200k-row CSV, 50k-row
-xlsx) are measured by the benchmark described in the readers' report.
+No timings here: the speed of read_table against pyarrow and calamine alone (same
+run, full size: 200k-row CSV, 50k-row xlsx) is measured by
+``.venv/bin/python benchmarks/bench_parts.py``, which reuses HEADER and _row.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import python_calamine
 
 from gtmplanner.core.io.readers import read_table
 
@@ -31,35 +26,23 @@ def _row(i: int) -> list[str]:
             f"+1 617-555-{i % 10000:04d}", "met at booth" if i % 7 == 0 else ""]
 
 
-def _best(f: Callable[[], object], n: int = 3) -> float:
-    best = float("inf")
-    for _ in range(n):
-        start = time.perf_counter()
-        f()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def test_csv_stays_close_to_pyarrow(tmp_path: Path) -> None:
+def test_a_60k_row_csv_reads_every_row(tmp_path: Path) -> None:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(HEADER)
     w.writerows(_row(i) for i in range(60_000))
     path = tmp_path / "roster.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
-    types = dict.fromkeys(HEADER, pa.string())
-    alone = _best(lambda: pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
-        column_types=types)))
-    ours = _best(lambda: read_table(path))
-    assert len(read_table(path).frame) == 60_000
-    assert ours < 6 * alone + 0.05, (ours, alone)
+    frame = read_table(path).frame
+    assert len(frame) == 60_000 and list(frame.columns) == HEADER
+    assert frame.iloc[59_999, :4].tolist() == _row(59_999)[:4]
 
 
 def _inline(ref: str, text: str) -> str:
     return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def test_xlsx_stays_close_to_calamine(tmp_path: Path) -> None:
+def test_a_15k_row_xlsx_reads_every_row(tmp_path: Path) -> None:
     letters = "ABCDEFGHIJKL"
     body = []
     for r, row in enumerate([HEADER, *(_row(i) for i in range(15_000))], 1):
@@ -71,12 +54,6 @@ def test_xlsx_stays_close_to_calamine(tmp_path: Path) -> None:
     path = tmp_path / "roster.xlsx"
     path.write_bytes(raw_xlsx("".join(body)))
     assert zipfile.is_zipfile(path)
-
-    def alone() -> None:
-        wb = python_calamine.CalamineWorkbook.from_path(path)
-        wb.get_sheet_by_name("Roster").to_python()
-
     table = read_table(path)
     assert len(table.frame) == 15_000 and table.frame["Order #"].iloc[0] == "1200000"
-    ratio = _best(lambda: read_table(path), 7) / _best(alone, 7)
-    assert ratio < 1.5, ratio  # DESIGN.md's bar; the full-size run is reported separately
+    assert table.frame.iloc[14_999, :4].tolist() == _row(14_999)[:4]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -144,12 +143,11 @@ def test_a_2mb_cell_refuses_only_its_row(tmp_path: Path) -> None:
     assert table.ragged_rows == [(3, "a cell holds 2,097,152 characters (limit 100,000)")]
 
 
+@pytest.mark.timeout(120)  # a hang guard (well under a second normally), not a speed bar
 def test_ten_thousand_columns(tmp_path: Path) -> None:
     header = ",".join(f"Field {i}" for i in range(10_000))
     rows = "\n".join(",".join(f"v{r}.{i}" for i in range(10_000)) for r in range(3))
-    start = time.perf_counter()
     table = read_table(_write(tmp_path, "wide.csv", header + "\n" + rows + "\n"))
-    assert time.perf_counter() - start < 10
     assert table.frame.shape == (3, 10_000) and table.frame.iloc[2, 9999] == "v2.9999"
 
 

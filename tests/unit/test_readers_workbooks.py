@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
-import time
 import zipfile
 from pathlib import Path
 
@@ -316,6 +315,7 @@ def test_xlsx_saved_with_a_csv_name_is_read_as_xlsx(tmp_path: Path) -> None:
     assert table.file_format == "xlsx" and _values(table) == ROSTER_TEXT
 
 
+@pytest.mark.timeout(120)  # a hang guard (~2 s normally); the timing is in bench_parts.py
 def test_a_million_formatted_blank_rows_cost_nothing(tmp_path: Path) -> None:
     data = "".join(f'<row r="{r}"><c r="A{r}" s="0"/><c r="Z{r}" s="0"/></row>'
                    if r % 2 else f'<row r="{r}" s="1" customFormat="1"/>'
@@ -324,9 +324,7 @@ def test_a_million_formatted_blank_rows_cost_nothing(tmp_path: Path) -> None:
     path.write_bytes(raw_xlsx(f'<row r="1">{_is("A1", "Email")}{_is("B1", "Name")}</row>'
                               f'<row r="2">{_is("A2", "a@x.example")}{_is("B2", "Ann")}</row>'
                               + data))
-    start = time.perf_counter()
     table = read_table(path)
-    assert time.perf_counter() - start < 5
     assert _values(table) == [["a@x.example", "Ann"]] and table.source_rows.tolist() == [2]
 
 

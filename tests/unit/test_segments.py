@@ -1,9 +1,8 @@
-"""Evaluating segment rules over tables, counts, suppression, and speed."""
+"""Evaluating segment rules over tables, counts and suppression (speed: bench_lists.py)."""
 
 from __future__ import annotations
 
 import json
-import time
 
 import numpy as np
 import pandas as pd
@@ -419,10 +418,11 @@ def test_segment_round_trips_through_json() -> None:
         Segment.from_dict({"name": "bad", "rule": {"op": "xor"}})
 
 
-# ------------------------------------------------------------------- speed
+# ------------------------------------------------------------------- a big frame
 
 
-def test_recount_of_a_million_rows_is_fast() -> None:
+def test_recount_of_a_million_rows_is_right() -> None:
+    # The < 100 ms re-count bar is measured by benchmarks/bench_lists.py (step 1).
     n = 1_000_000
     rng = np.random.default_rng(7)
     titles = np.array([f"{a} of {b} {i}" for a in ("VP", "Director", "Manager", "Engineer") for b in ("Sales", "IT") for i in range(250)])
@@ -447,15 +447,8 @@ def test_recount_of_a_million_rows_is_fast() -> None:
             & frame["title"].str.lower().str.contains("vp", regex=False)
         ).sum()
     )
-    start = time.perf_counter()
     assert count(parse_expression(text), frame) == expected
-    cold = time.perf_counter() - start
     ctx = SegmentContext(frame)
-    ctx.count(text)
-    warm = []
-    for _ in range(5):
-        start = time.perf_counter()
+    assert ctx.count(text) == expected
+    for _ in range(2):  # re-counts use the prepared columns and give the same answer
         assert ctx.count(parse_expression(text)) == expected
-        warm.append(time.perf_counter() - start)
-    assert min(warm) < 0.1, f"warm re-count took {min(warm) * 1000:.1f} ms"
-    assert cold < 1.0, f"first count took {cold * 1000:.1f} ms"

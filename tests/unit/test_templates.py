@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gtmplanner.core import templates as templates_module
 from gtmplanner.core.errors import GtmError
 from gtmplanner.core.templates import (
     PLAYS,
@@ -214,16 +215,14 @@ def test_render_many_collects_row_errors_by_message() -> None:
                              "(2 targets, first: b)"]
 
 
-def test_render_many_is_quick_and_can_be_cancelled() -> None:
+def test_render_many_reports_progress_and_can_be_cancelled() -> None:
+    # The render rate (bar < 1 ms a target) is measured by benchmarks/bench_parts.py.
     n = 3000
     targets = pd.DataFrame({"first_name": ["Jane"] * n, "seniority": "vp", "company": "Acme"})
     tmpl = default_templates()[0]
-    start = time.perf_counter()
     seen: list[float] = []
     result = render_many(tmpl, targets, event=EVENT, reps={}, progress=seen.append)
-    per_row = (time.perf_counter() - start) / n
     assert result.body.notna().all() and seen[-1] == 1.0
-    assert per_row < 0.001, f"{per_row * 1e6:.0f} µs per target"
     with pytest.raises(GtmError, match="^rendering cancelled$"):
         render_many(tmpl, targets, event=EVENT, cancelled=lambda: True)
 
@@ -318,20 +317,25 @@ def test_no_files_and_no_macros(body: str, message: str) -> None:
     ("{{ range(100000) | map('center', 100000) | join }}", "value too long"),
     ("{{ ('x' * 100000) | replace('x', 'yy') }}", "value too long"),
 ])
-def test_runaway_templates_stop_with_a_clear_error(body: str, message: str) -> None:
-    start = time.perf_counter()
+@pytest.mark.timeout(120)  # a hang guard; normally each stops in well under a second
+def test_runaway_templates_stop_with_a_clear_error(body: str, message: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # The step and size limits must stop these by themselves: with the 1 s clock out of
+    # the way, a slow (loaded) machine cannot turn "too many loop steps" into "took longer".
+    monkeypatch.setattr(templates_module, "MAX_RENDER_SECONDS", 600.0)
     with pytest.raises(TemplateError, match=re.escape(message)):
         render(MessageTemplate("Big", "on_site", "any", "s", body), {})
-    assert time.perf_counter() - start < 2
 
 
+@pytest.mark.timeout(120)  # a hang guard; the render's own 1 s limit stops it
 def test_slow_loops_stop_after_about_a_second() -> None:
     body = ("{% for i in range(100000) %}{% set n = ('x' * 50000) | replace('x', 'yy') "
             "| length %}{% endfor %}done")
-    start = time.perf_counter()
+    start = time.monotonic()
     with pytest.raises(TemplateError, match=r"took longer than 1 s"):
         render(MessageTemplate("Slow", "on_site", "any", "s", body), {})
-    assert time.perf_counter() - start < 2
+    # Only a lower bound (a load-proof one): the clock stopped it, not a step or size limit.
+    assert time.monotonic() - start >= templates_module.MAX_RENDER_SECONDS
 
 
 def test_ordinary_template_features_still_work() -> None:
