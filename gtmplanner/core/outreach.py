@@ -51,7 +51,8 @@ def event_targets(project: Project, ev: dict[str, Any], *, segment: str | None =
     joined = people.reindex(t["person_id"].to_numpy())
     joined.index = t.index
     out = pd.concat([t, joined], axis=1)
-    out["segment"] = t["segment_id"].map(seg_names).fillna("All reachable")
+    out["segment"] = t["segment_id"].astype(object).map(seg_names).astype(object)\
+        .fillna("All reachable")
     return out
 
 
