@@ -53,6 +53,8 @@ PAGES: list[Page] = [
          "Companies from account lists and the CRM"),
     Page("opportunities", "Opportunities", "gtmplanner.ui.pages.tables:opportunities_page",
          "Data", "Deals: open, stalled and closed-lost"),
+    Page("imports", "Imports", "gtmplanner.ui.pages.imports_page:make_page", "Data",
+         "Files imported into the project; remove one with its rows (Ctrl+Z undoes)"),
     Page("icp", "ICP profile", "gtmplanner.ui.pages.icp_page:make_page", "Plan",
          "Criteria and weights of the fit score"),
     Page("event", "Event & map", "gtmplanner.ui.pages.event_page:make_page", "Plan",
