@@ -220,3 +220,34 @@ def heartbeat() -> Iterator[Heartbeat]:
     hb = Heartbeat()
     yield hb
     hb.stop()
+
+
+@pytest.fixture
+def page_ctx(qtbot, base_project: Path, tmp_path: Path):  # noqa: ANN001, ANN201
+    """A PageContext on a fresh copy of the module's ``base_project`` (each page test module
+    defines ``base_project``); fails the test if the page reported any error."""
+    import shutil
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QWidget
+
+    from gtmplanner.core import services
+    from gtmplanner.ui import workers
+    from gtmplanner.ui.context import PageContext
+    from gtmplanner.ui.settings import Settings
+
+    path = tmp_path / "demo.gtmp"
+    shutil.copy2(base_project, path)
+    window = QWidget()
+    qtbot.addWidget(window)
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    project = services.open_project(path)
+    context = PageContext(window, project, settings)
+    errors: list[str] = []
+    context.show_error = lambda exc, details="": errors.append(f"{exc}\n{details}")
+    context.errors = errors
+    yield context
+    workers.wait_for_all(30_000)
+    qtbot.wait(50)
+    project.close()
+    assert not errors, errors

@@ -5,15 +5,12 @@ and an event with no follow-up yet shows n/a instead of failing."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QWidget
 
 from gtmplanner.core import services
 from gtmplanner.core.metrics import KPI_KEYS, MetricFilter, compute_metrics, definition
@@ -28,7 +25,7 @@ from gtmplanner.ui.pages.dashboard_page import (
     channel_table,
     make_page,
 )
-from gtmplanner.ui.settings import LAST_EXPORT_DIR, Settings
+from gtmplanner.ui.settings import LAST_EXPORT_DIR
 from gtmplanner.ui.table_model import BACKGROUND, DISPLAY
 
 NYC = "Field Marketing Forum NYC 2026"
@@ -45,21 +42,9 @@ def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def ctx(qtbot, base_project: Path, tmp_path: Path) -> Iterator[PageContext]:  # noqa: ANN001
-    path = tmp_path / "d.gtmp"
-    shutil.copy2(base_project, path)
-    window = QWidget()
-    qtbot.addWidget(window)
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    project = services.open_project(path)
-    context = PageContext(window, project, settings)
-    errors: list[str] = []
-    context.show_error = lambda exc, details="": errors.append(f"{exc}\n{details}")
-    yield context
-    workers.wait_for_all(30_000)
-    qtbot.wait(50)
-    project.close()
-    assert not errors, errors
+def ctx(page_ctx: PageContext) -> PageContext:
+    """The shared page context (tests/gui/conftest.py) on this module's project."""
+    return page_ctx
 
 
 @pytest.fixture

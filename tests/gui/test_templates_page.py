@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
 
 from gtmplanner.core import lists, outreach, services
-from gtmplanner.ui import workers
 from gtmplanner.ui.context import PageContext
 from gtmplanner.ui.pages.templates_page import TemplatesPage, make_page
-from gtmplanner.ui.settings import Settings
 
 
 @pytest.fixture(scope="module")
@@ -30,21 +24,9 @@ def base_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def ctx(qtbot, base_project: Path, tmp_path: Path) -> Iterator[PageContext]:  # noqa: ANN001
-    path = tmp_path / "demo.gtmp"
-    shutil.copy2(base_project, path)
-    window = QWidget()
-    qtbot.addWidget(window)
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    project = services.open_project(path)
-    context = PageContext(window, project, settings)
-    errors: list[str] = []
-    context.show_error = lambda exc, details="": errors.append(f"{exc}\n{details}")
-    yield context
-    workers.wait_for_all(20_000)
-    qtbot.wait(50)
-    project.close()
-    assert not errors, errors
+def ctx(page_ctx: PageContext) -> PageContext:
+    """The shared page context (tests/gui/conftest.py) on this module's project."""
+    return page_ctx
 
 
 @pytest.fixture
