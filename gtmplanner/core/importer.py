@@ -217,7 +217,6 @@ def extra_attributes(project: Project, table: str, record_id: int) -> dict[str, 
 def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool = False,
                   progress: Progress = _noop, cancelled: Cancelled = _never) -> ImportResult:
     """Store a prepared import in one transaction and record it in ``imports``."""
-    table_name = KIND_TABLE[prep.kind]
     prev = project.conn.execute(
         "SELECT id, finished_at, rows_read FROM imports WHERE sha256=? AND kind=? AND "
         "COALESCE(event,'')=COALESCE(?, '') ORDER BY id DESC LIMIT 1",
@@ -239,6 +238,7 @@ def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool 
     n_valid = len(frame)
     collapsed, _first = _collapse(frame, key)
     stamp = now_iso()
+    table_name = KIND_TABLE[prep.kind]
     with project.transaction() as conn:
         cur = conn.execute(
             "INSERT INTO imports (file_name, path, size, sha256, kind, sheet, event, mapping,"
@@ -336,10 +336,15 @@ def _existing_ids(project: Project, table: str, collapsed: pd.DataFrame) -> pd.S
     lk = lk[~lk.index.duplicated()]
     result = keys.map(lk).astype("Int64")
     if table == "people" and "name_key" in collapsed:
-        # A person identified by email may already be stored under name only.
+        # A person identified by email may already be stored under name only (a record
+        # without an email); two different emails are two people, even with one name.
         miss = result.isna() & collapsed["name_key"].notna()
         if miss.any():
-            alt = ("n:" + collapsed.loc[miss, "name_key"]).map(lk)
+            no_email = stored["email"].isna()
+            by_name = pd.Series(stored.index[no_email],
+                                index=("n:" + stored.loc[no_email, "name_key"]).to_numpy())
+            by_name = by_name[by_name.index.notna() & ~by_name.index.duplicated()]
+            alt = ("n:" + collapsed.loc[miss, "name_key"]).map(by_name)
             result[miss] = alt.astype("Int64")
     # Two incoming records must not merge into the same stored one twice.
     dup = result.notna() & result.duplicated(keep="first")

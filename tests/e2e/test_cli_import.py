@@ -144,3 +144,20 @@ def test_unmapped_columns_are_kept_per_import_and_merge(tmp_path):
     assert extra_attributes(p, "people", ana) == {"T-Shirt": "M", "Diet": 'Vegan, "strict"',
                                                   "Session Track": "Track B"}
     assert extra_attributes(p, "people", bo) == {}
+
+
+def test_same_name_and_company_with_another_email_is_another_person(tmp_path):
+    from gtmplanner.core.importer import import_file
+    from gtmplanner.core.store import Project
+    a = tmp_path / "a.csv"
+    a.write_text("First Name,Last Name,Email,Company\nAna,Lopez,ana@acme.com,Acme\n"
+                 "Bo,Chan,,Beta\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("First Name,Last Name,Email,Company\nAna,Lopez,ana.lopez@other.com,Acme\n"
+                 "Bo,Chan,bo@beta.io,Beta\n", encoding="utf-8")
+    p = Project.create(tmp_path / "p.gtmp")
+    import_file(p, a, "roster")
+    r = import_file(p, b, "roster")
+    assert (r.rows_imported, r.rows_merged) == (1, 1)   # Ana is new; Bo had no email: merged
+    emails = {e for (e,) in p.conn.execute("SELECT email FROM people")}
+    assert emails == {"ana@acme.com", "ana.lopez@other.com", "bo@beta.io"}
