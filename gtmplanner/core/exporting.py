@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from gtmplanner.core import lists, outreach
+from gtmplanner.core.analysis import people_frame
 from gtmplanner.core.errors import UsageError
 from gtmplanner.core.export import business_days, flat_files, pdf_sheet, target_sheet, tracker
 from gtmplanner.core.store import Project, now_iso
@@ -68,9 +69,10 @@ def talking_points(frame: pd.DataFrame) -> pd.Series:
 
 
 def export_frame(project: Project, ev: dict[str, Any], *, segment: str | None = None,
-                 reps: list[str] | None = None) -> pd.DataFrame:
+                 reps: list[str] | None = None, frame: pd.DataFrame | None = None
+                 ) -> pd.DataFrame:
     """The export's rows: one per target, with the columns the writers expect."""
-    t = outreach.event_targets(project, ev, segment=segment)
+    t = outreach.event_targets(project, ev, segment=segment, frame=frame)
     opted = t.get("opted_out", pd.Series(False, index=t.index)).fillna(False).astype(bool)
     t = t[~opted.to_numpy()]  # never, whatever the segment said
     if reps:
@@ -142,16 +144,19 @@ def _export_event(project: Project, out_dir: Path, *, event: str | None,
         raise UsageError(f"{out_dir}: is a file; --out needs a folder")
     ev = lists.require_event(project, event)
     progress(0.02, "building lists")
-    built = lists.build_targets(project, event=ev["name"], segment=segment)
+    # One read of everything about the people, shared by every step below (their person
+    # columns do not change while exporting; targets are re-read by each step).
+    people = people_frame(project, event=ev)
+    built = lists.build_targets(project, event=ev["name"], segment=segment, frame=people)
     progress(0.1, "assigning reps")
     t = project.frame("targets", ["rep", "subject"], where="event_id = ?", params=(ev["id"],))
     assigned = None
     if t["rep"].isna().any() and project.count("reps"):
-        assigned = outreach.assign_event(project, event=ev["name"])
+        assigned = outreach.assign_event(project, event=ev["name"], frame=people)
     progress(0.2, "writing messages")
     if t["subject"].isna().any():
-        outreach.write_messages(project, event=ev["name"], only_missing=True)
-    frame = export_frame(project, ev, segment=segment, reps=reps)
+        outreach.write_messages(project, event=ev["name"], only_missing=True, frame=people)
+    frame = export_frame(project, ev, segment=segment, reps=reps, frame=people)
     out_dir.mkdir(parents=True, exist_ok=True)
     files: list[dict[str, Any]] = []
     stem = safe_filename(ev["name"])

@@ -201,11 +201,12 @@ def resolve_segments(project: Project, ev: dict[str, Any], frame: pd.DataFrame,
     return out
 
 
-def build_targets(project: Project, *, event: str | None = None, segment: str | None = None
-                  ) -> dict[str, Any]:
+def build_targets(project: Project, *, event: str | None = None, segment: str | None = None,
+                  frame: pd.DataFrame | None = None) -> dict[str, Any]:
     """Create targets for the event's segments; existing targets keep their work."""
     ev = require_event(project, event)
-    frame = people_frame(project, event=ev)
+    if frame is None:
+        frame = people_frame(project, event=ev)
     resolved = resolve_segments(project, ev, frame, only=segment)
     existing = project.frame("targets", ["person_id", "segment_id"], where="event_id = ?",
                              params=(ev["id"],))

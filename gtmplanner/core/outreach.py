@@ -66,10 +66,11 @@ def reps_list(project: Project) -> list[assign_mod.Rep]:
 
 
 def assign_event(project: Project, *, event: str | None = None, segment: str | None = None,
-                 onsite: bool | None = None) -> dict[str, Any]:
+                 onsite: bool | None = None, frame: pd.DataFrame | None = None
+                 ) -> dict[str, Any]:
     """Assign the event's targets: manual choices kept, then owner, territory, capacity."""
     ev = require_event(project, event)
-    targets = event_targets(project, ev, segment=segment)
+    targets = event_targets(project, ev, segment=segment, frame=frame)
     reps = reps_list(project)
     if onsite is None:
         end = ev.get("end_date") or ev.get("start_date")
@@ -177,10 +178,11 @@ def play_for(targets: pd.DataFrame, ev: dict[str, Any], today: date | None = Non
 
 
 def write_messages(project: Project, *, event: str | None = None, segment: str | None = None,
-                   only_missing: bool = False) -> dict[str, Any]:
+                   only_missing: bool = False, frame: pd.DataFrame | None = None
+                   ) -> dict[str, Any]:
     """Render subject and body for the event's targets; report missing merge values."""
     ev = require_event(project, event)
-    targets = event_targets(project, ev, segment=segment)
+    targets = event_targets(project, ev, segment=segment, frame=frame)
     if only_missing:
         targets = targets[targets["subject"].isna()]
     templates = project_templates(project)
