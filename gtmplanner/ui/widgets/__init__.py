@@ -7,7 +7,8 @@ system palette instead of pyqtgraph's black default.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QPalette
+import pyqtgraph as pg
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QWidget
 
 TIERS = ("A", "B", "C", "D")
@@ -41,3 +42,21 @@ def plot_colors(widget: QWidget) -> tuple[QColor, QColor, QColor]:
 def is_dark(widget: QWidget) -> bool:
     """True when the widget's palette is a dark one."""
     return widget.palette().color(QPalette.ColorRole.Base).lightness() < 128
+
+
+#: The event's colour on the maps (its star, radius rings and labels).
+EVENT_ACCENT = "#d2452f"
+
+
+def event_marker(widget: QWidget, fg: QColor, halo: QColor, size: int = 22
+                 ) -> tuple[pg.ScatterPlotItem, pg.TextItem]:
+    """The event's star and its bold name label, as both maps draw them."""
+    star = pg.ScatterPlotItem(pxMode=True, symbol="star", size=size,
+                              brush=pg.mkBrush(EVENT_ACCENT), pen=pg.mkPen("w", width=1.2))
+    star.setZValue(60)
+    label = pg.TextItem("", color=fg, anchor=(0.5, -0.35), fill=halo)
+    bold = QFont(widget.font())
+    bold.setBold(True)
+    label.setFont(bold)
+    label.setZValue(60)
+    return star, label

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from gtmplanner.core import geo
 from gtmplanner.core.metrics import SQL_STATUSES, MetricFilter, SlaRules, lead_frame
 from gtmplanner.core.selection import display_offsets, project_points, unproject_points
-from gtmplanner.ui.widgets import is_dark, plot_colors
+from gtmplanner.ui.widgets import EVENT_ACCENT, event_marker, is_dark, plot_colors
 from gtmplanner.ui.widgets.point_cloud import PointCloud, PointStyle
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ STATUSES: tuple[tuple[str, str, str], ...] = (
     ("Overdue", "#d2452f", "still Not contacted or Attempted after the SLA due date"),
 )
 NOT_DUE, LATE, WITHIN, MEETING, OVERDUE = range(len(STATUSES))
-ACCENT = "#d2452f"
+ACCENT = EVENT_ACCENT
 FIT_SHARE = 0.75  # the view fits this share of the leads around their middle, and the event
 MIN_SPAN_KM = 40.0
 DOT_PX = 7
@@ -171,14 +171,7 @@ class AttendeeStatusMap(QWidget):
                                   for _n, c, _h in STATUSES])
         self._cloud.setZValue(40)  # over the city dots, under their names and the event
         self._vb.addItem(self._cloud)
-        self._event = pg.ScatterPlotItem(pxMode=True, symbol="star", size=20,
-                                         brush=pg.mkBrush(ACCENT), pen=pg.mkPen("w", width=1.2))
-        self._event.setZValue(60)
-        self._event_label = pg.TextItem("", color=fg, anchor=(0.5, -0.35), fill=self._halo)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        self._event_label.setFont(bold)
-        self._event_label.setZValue(60)
+        self._event, self._event_label = event_marker(self, fg, self._halo, size=20)
         muted = QColor(fg)
         muted.setAlpha(150)
         self._empty = pg.TextItem("No leads with a known location in this selection",

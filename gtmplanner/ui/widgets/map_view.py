@@ -37,10 +37,17 @@ from gtmplanner.core.selection import (
     ring,
     unproject_points,
 )
-from gtmplanner.ui.widgets import TIERS, is_dark, plot_colors, tier_color
+from gtmplanner.ui.widgets import (
+    EVENT_ACCENT,
+    TIERS,
+    event_marker,
+    is_dark,
+    plot_colors,
+    tier_color,
+)
 from gtmplanner.ui.widgets.point_cloud import PointCloud, PointStyle
 
-ACCENT = "#d2452f"
+ACCENT = EVENT_ACCENT
 NICE_STEPS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000)
 CLICK_RADIUS_PX = 8
 
@@ -134,14 +141,7 @@ class MapView(pg.PlotWidget):
         self._ring_fill.setZValue(-10)
         self._ring_label = pg.TextItem("", color=ACCENT, anchor=(0.5, 1.0))
         self._ring_label.setZValue(40)
-        self._event = pg.ScatterPlotItem(pxMode=True, symbol="star", size=22,
-                                         brush=pg.mkBrush(ACCENT), pen=pg.mkPen("w", width=1.2))
-        self._event.setZValue(60)
-        self._event_label = pg.TextItem("", color=fg, anchor=(0.5, -0.35), fill=self._halo)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        self._event_label.setFont(bold)
-        self._event_label.setZValue(60)
+        self._event, self._event_label = event_marker(self, fg, self._halo, size=22)
         self._lasso_outline = pg.PlotCurveItem(pen=pg.mkPen(ACCENT, width=1.5))
         self._lasso_outline.setZValue(45)
         for item in (self._ring_fill, self._ring_label, self._event, self._event_label,
