@@ -223,25 +223,27 @@ def heartbeat() -> Iterator[Heartbeat]:
 
 
 @pytest.fixture
-def page_ctx(qtbot, base_project: Path, tmp_path: Path):  # noqa: ANN001, ANN201
-    """A PageContext on a fresh copy of the module's ``base_project`` (each page test module
-    defines ``base_project``); fails the test if the page reported any error."""
+def page_project(base_project: Path, tmp_path: Path) -> Path:
+    """A private copy of the page test module's ``base_project``."""
     import shutil
+    path = tmp_path / "page.gtmp"
+    shutil.copy2(base_project, path)
+    return path
 
-    from PySide6.QtCore import QSettings
+
+@pytest.fixture
+def page_ctx(qtbot, page_project: Path, settings: Settings):  # noqa: ANN001, ANN201
+    """A PageContext on ``page_project`` (a module may override that fixture); fails the
+    test if the page reported any error."""
     from PySide6.QtWidgets import QWidget
 
     from gtmplanner.core import services
     from gtmplanner.ui import workers
     from gtmplanner.ui.context import PageContext
-    from gtmplanner.ui.settings import Settings
 
-    path = tmp_path / "demo.gtmp"
-    shutil.copy2(base_project, path)
     window = QWidget()
     qtbot.addWidget(window)
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    project = services.open_project(path)
+    project = services.open_project(page_project)
     context = PageContext(window, project, settings)
     errors: list[str] = []
     context.show_error = lambda exc, details="": errors.append(f"{exc}\n{details}")

@@ -3,38 +3,32 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from gtmplanner.core import geo, lists, services
-from gtmplanner.ui import workers
 from gtmplanner.ui.context import PageContext
 from gtmplanner.ui.pages.event_form import NEW_EVENT
 from gtmplanner.ui.pages.event_page import EventPage, make_page
-from gtmplanner.ui.settings import Settings
 
 PROVIDENCE = (41.824, -71.413)
 
 
 @pytest.fixture
-def ctx(qtbot, demo_project: Path, settings: Settings) -> Iterator[PageContext]:  # noqa: ANN001
-    window = QWidget()
-    qtbot.addWidget(window)
-    project = services.open_project(demo_project)
-    context = PageContext(window, project, settings)
-    errors: list[str] = []
-    context.show_error = lambda exc, details="": errors.append(f"{exc}\n{details}")
-    yield context
-    workers.wait_for_all(20_000)
-    qtbot.wait(50)
-    project.close()
-    assert not errors, errors
+def page_project(demo_project: Path) -> Path:
+    """The page works on the test's demo copy, which the assertions read."""
+    return demo_project
+
+
+@pytest.fixture
+def ctx(page_ctx: PageContext) -> PageContext:
+    """The shared page context (tests/gui/conftest.py)."""
+    return page_ctx
 
 
 @pytest.fixture

@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QWidget
 
 from gtmplanner.core import scoring, services
 from gtmplanner.core.icp_profile import IcpProfile
-from gtmplanner.ui import workers
 from gtmplanner.ui.context import PageContext
 from gtmplanner.ui.pages.icp_page import IcpPage, load_preview, make_page, tier_counts
-from gtmplanner.ui.settings import Settings
 
 
 @pytest.fixture
-def ctx(qtbot, demo_project: Path, settings: Settings) -> Iterator[PageContext]:  # noqa: ANN001
-    window = QWidget()
-    qtbot.addWidget(window)
-    project = services.open_project(demo_project)
-    context = PageContext(window, project, settings)
-    errors: list[str] = []
-    context.show_error = lambda exc, details="": errors.append(f"{exc}\n{details}")
-    yield context
-    workers.wait_for_all(20_000)
-    qtbot.wait(50)
-    project.close()
-    assert not errors, errors
+def page_project(demo_project: Path) -> Path:
+    """The page works on the test's demo copy, which the assertions read."""
+    return demo_project
+
+
+@pytest.fixture
+def ctx(page_ctx: PageContext) -> PageContext:
+    """The shared page context (tests/gui/conftest.py)."""
+    return page_ctx
 
 
 @pytest.fixture
