@@ -214,16 +214,25 @@ def _funnel(wb: Workbook, f: _Formats, m: Mapping[str, Any], title: str) -> None
     ws.insert_chart(n + 3, 0, chart, {"x_scale": 1.4, "y_scale": 1.2})
 
 
-def _reps(wb: Workbook, f: _Formats, m: Mapping[str, Any], title: str) -> None:
-    ws = wb.add_worksheet("Reps")
+def _table_sheet(wb: Workbook, f: _Formats, name: str, title: str, rows: list[Any],
+                 columns: Any, m: Mapping[str, Any], empty: str) -> tuple[Any, int]:
+    """A sheet holding one table (frozen header, autofilter), or ``empty`` when no rows."""
+    ws = wb.add_worksheet(name)
     _page(ws, title)
-    rows = m["by_rep"]
-    last = _table(ws, 0, rows, GROUP_COLUMNS, f, m.get("currency"))
+    last = _table(ws, 0, rows, columns, f, m.get("currency"))
     ws.freeze_panes(1, 1)
+    if rows:
+        ws.autofilter(0, 0, last, len(columns) - 1)
+    else:
+        ws.write_string(2, 0, empty, f.sub)
+    return ws, last
+
+
+def _reps(wb: Workbook, f: _Formats, m: Mapping[str, Any], title: str) -> None:
+    rows = m["by_rep"]
+    ws, last = _table_sheet(wb, f, "Reps", title, rows, GROUP_COLUMNS, m, "No reps yet.")
     if not rows:
-        ws.write_string(2, 0, "No reps yet.", f.sub)
         return
-    ws.autofilter(0, 0, last, len(GROUP_COLUMNS) - 1)
     keys = [c[0] for c in GROUP_COLUMNS]
     chart = wb.add_chart({"type": "bar"})
     for key, name, colour in (("followed_up", "Followed up", COLOURS["followed"]),
@@ -242,15 +251,11 @@ def _reps(wb: Workbook, f: _Formats, m: Mapping[str, Any], title: str) -> None:
 
 
 def _channels(wb: Workbook, f: _Formats, m: Mapping[str, Any], title: str) -> None:
-    ws = wb.add_worksheet("Channels")
-    _page(ws, title)
     rows = m["by_channel"]
-    last = _table(ws, 0, rows, CHANNEL_COLUMNS, f, m.get("currency"))
-    ws.freeze_panes(1, 1)
+    ws, last = _table_sheet(wb, f, "Channels", title, rows, CHANNEL_COLUMNS, m,
+                            "No channels yet.")
     if not rows:
-        ws.write_string(2, 0, "No channels yet.", f.sub)
         return
-    ws.autofilter(0, 0, last, len(CHANNEL_COLUMNS) - 1)
     flag_col = len(CHANNEL_COLUMNS) - 1
     ws.conditional_format(1, flag_col, last, flag_col,
                           {"type": "no_blanks", "format": f.flag})
