@@ -17,7 +17,7 @@ import pandas as pd
 
 from gtmplanner.core import geo, icp, scoring, services
 from gtmplanner.core.analysis import field_types, people_frame
-from gtmplanner.core.errors import GtmError, UsageError
+from gtmplanner.core.errors import UsageError
 
 PEOPLE_OUT = ["email", "full_name", "title", "company", "city", "region", "postal_code",
               "country",
@@ -388,4 +388,4 @@ HANDLERS: dict[str, Callable[[Any, Callable[..., None], Callable[..., Any]], int
 }
 
 
-__all__ = ["run", "filter_people", "explain_person", "GtmError"]
+__all__ = ["run", "filter_people", "explain_person"]

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -24,7 +23,7 @@ from gtmplanner.core import records
 from gtmplanner.core.errors import GtmError, ImportFileError
 from gtmplanner.core.io import mapping as mapping_mod
 from gtmplanner.core.io.readers import RawTable, read_table
-from gtmplanner.core.schema import KIND_TABLE, TABLE_FIELDS
+from gtmplanner.core.schema import KIND_TABLE
 from gtmplanner.core.store import Project, now_iso, pylist
 
 Progress = Callable[[float, str], None]
@@ -236,7 +235,7 @@ def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool 
     frame = cleaned.frame[keep]
     key = cleaned.key[keep]
     n_valid = len(frame)
-    collapsed, _first = _collapse(frame, key)
+    collapsed = _collapse(frame, key)
     stamp = now_iso()
     table_name = KIND_TABLE[prep.kind]
     with project.transaction() as conn:
@@ -280,19 +279,18 @@ def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool 
                                 f"merged, {len(prep.rejected):,} rejected")
 
 
-def _collapse(frame: pd.DataFrame, key: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    """Collapse rows with the same identity; only duplicated keys pay for the groupby."""
+def _collapse(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    """One row per identity (indexed by key); only duplicated keys pay for the groupby."""
     dup = key.duplicated(keep=False).to_numpy()
     if not dup.any():
         out = frame.copy()
         out.index = pd.Index(key.to_numpy(), name="_k")
-        return out, pd.Series(np.arange(len(frame)), index=out.index)
+        return out
     single = frame[~dup].copy()
     single.index = pd.Index(key[~dup].to_numpy(), name="_k")
-    many, first = records.collapse_duplicates(frame[dup], key[dup])
+    many = records.collapse_duplicates(frame[dup], key[dup])
     many.index.name = "_k"
-    out = pd.concat([single, many])
-    return out, pd.Series(np.arange(len(out)), index=out.index)
+    return pd.concat([single, many])
 
 
 def _existing_ids(project: Project, table: str, collapsed: pd.DataFrame) -> pd.Series:
@@ -449,4 +447,4 @@ def import_file(project: Project, path: str | Path, kind: str, *, event: str | N
 
 
 __all__ = ["ImportResult", "PreparedImport", "prepare_import", "commit_import", "import_file",
-           "TABLE_FIELDS", "ImportCancelled"]
+           "ImportCancelled", "extra_attributes"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from gtmplanner.core import assign as assign_mod
@@ -215,4 +214,4 @@ def write_messages(project: Project, *, event: str | None = None, segment: str |
 
 
 __all__ = ["event_targets", "assign_event", "reassign", "undo_reassign", "write_messages",
-           "project_templates", "save_template", "play_for", "np"]
+           "project_templates", "save_template", "play_for"]

@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from gtmplanner.core import companies, normalize
@@ -277,12 +276,7 @@ CLEANERS = {
 }
 
 
-def collapse_duplicates(frame: pd.DataFrame, key: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
-    """One row per key: for each column the LAST non-empty value wins (newer rows are lower
-    in a file). Returns the collapsed frame (indexed by key) and, per key, the first
-    position it came from."""
-    order = np.arange(len(frame))
-    grouped = frame.assign(_k=key.to_numpy(), _pos=order).groupby("_k", sort=False)
-    last = grouped.last()
-    first_pos = grouped["_pos"].min()
-    return last.drop(columns=["_pos"]), first_pos
+def collapse_duplicates(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
+    """One row per key (indexed by key): for each column the LAST non-empty value wins
+    (newer rows are lower in a file)."""
+    return frame.assign(_k=key.to_numpy()).groupby("_k", sort=False).last()

@@ -69,10 +69,7 @@ def create_demo(path: Path, *, seed: int = 7, progress: Progress = _noop,
 
 
 def _maybe_score(project: Project, progress: Progress) -> None:
-    try:
-        from gtmplanner.core import scoring
-    except ImportError:
-        return
+    from gtmplanner.core import scoring
     scoring.score_project(project, progress=lambda f, m: progress(0.8 + 0.2 * f, m))
 
 

@@ -38,8 +38,8 @@ from gtmplanner.core.export.columns import (
     why_values,
 )
 from gtmplanner.core.export.safe import atomic_path
-from gtmplanner.core.resources import resource_path
 from gtmplanner.core.export.target_sheet import LETTER_COUNTRIES, event_label, rep_country
+from gtmplanner.core.resources import resource_path
 
 _RESOURCES = resource_path("fonts")  # DejaVu ships with the app (resources/fonts)
 #: (regular, bold, italic) candidates, first complete-enough match wins.
