@@ -47,8 +47,10 @@ def people_frame(project: Project, *, event: dict[str, Any] | None = None,
     if "tier_override" in people:
         over = people["tier_override"].notna()
         people["tier_overridden"] = over.astype("boolean")
-        if over.any() and "tier" in people:
-            people["tier"] = people["tier_override"].where(over, people["tier"])
+        if "tier" in people:
+            people["computed_tier"] = people["tier"]  # as scored, before the override
+            if over.any():
+                people["tier"] = people["tier_override"].where(over, people["tier"])
     for col in ("opted_out", "attended", "meeting_requested", "retarget"):
         if col in people:
             people[col] = people[col].astype("boolean")

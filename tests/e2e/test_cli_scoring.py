@@ -74,6 +74,13 @@ def test_explain_and_override_survive_rescoring(cli, samples_project):
     cli("score", str(samples_project))
     after = j(cli("explain", str(samples_project), email, "--json"))
     assert after["tier"] == "D" and after["tier_overridden"]
+    from gtmplanner.core.analysis import people_frame
+    from gtmplanner.core.store import Project
+    with Project(samples_project) as p:
+        row = people_frame(p, where="email = ?", params=(email,)).iloc[0]
+        assert row["tier"] == "D" and row["computed_tier"] == sqlite3.connect(
+            samples_project).execute("SELECT tier FROM people WHERE email = ?",
+                                     (email,)).fetchone()[0]
     assert after["account"]["name"] != "Meridian Freight GmbH"
     bad = cli("explain", str(samples_project), "nobody@x.com", check=False)
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1

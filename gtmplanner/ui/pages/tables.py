@@ -103,11 +103,7 @@ class TableSpec:
 
 def load_people(project: Project, event: dict[str, Any] | None) -> pd.DataFrame:
     """People with scores, matched account, distance to the event and list status."""
-    frame = people_frame(project, event=event, columns=PEOPLE_LOAD)
-    if "tier_override" in frame:  # the tier shown is the one set by hand, if any
-        frame["computed_tier"] = frame["tier"]
-        frame["tier"] = frame["tier_override"].astype("string").fillna(frame["tier"])
-    return frame
+    return people_frame(project, event=event, columns=PEOPLE_LOAD)  # override applied there
 
 
 def people_columns(project: Project, event: dict[str, Any] | None) -> list[str]:
