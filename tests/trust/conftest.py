@@ -171,10 +171,27 @@ def big_roster(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # ----------------------------------------------------------------------------- memory
 
+# The child reports its own peak (VmHWM of the process image after exec). ru_maxrss from
+# wait4 would also count the pages of the big pytest worker it was forked from, so it
+# moved with whatever the worker had loaded before (flaky memory bounds).
+_PEAK_MARK = "@@gtm-peak-kb "
+_PEAK_WRAPPER = f"""
+import atexit, sys
+def _peak():
+    with open('/proc/self/status') as fh:
+        for line in fh:
+            if line.startswith('VmHWM:'):
+                sys.stderr.write({_PEAK_MARK!r} + line.split()[1] + '\\n')
+atexit.register(_peak)
+from gtmplanner.cli import main
+raise SystemExit(main(sys.argv[1:]))
+"""
+
+
 def child_peak(args: list[str], timeout: float = 60) -> tuple[int, str, float, float]:
     """Run the real command; (exit code, stderr, seconds, peak RSS in MB) of that child."""
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "gtmplanner", *args], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-c", _PEAK_WRAPPER, *args], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = t0 + timeout
     while True:
@@ -188,7 +205,14 @@ def child_peak(args: list[str], timeout: float = 60) -> tuple[int, str, float, f
     proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4, not by Popen
     err = proc.stderr.read().decode("utf-8", "replace")
     proc.stderr.close()
-    return proc.returncode, err, time.monotonic() - t0, usage.ru_maxrss / 1024
+    peak_mb = usage.ru_maxrss / 1024
+    lines = []
+    for line in err.splitlines(keepends=True):
+        if line.startswith(_PEAK_MARK):
+            peak_mb = int(line[len(_PEAK_MARK):]) / 1024
+        else:
+            lines.append(line)
+    return proc.returncode, "".join(lines), time.monotonic() - t0, peak_mb
 
 
 @pytest.fixture(scope="session")
