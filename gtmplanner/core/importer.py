@@ -153,7 +153,7 @@ def prepare_import(project: Project | None, path: str | Path, kind: str, *,
     rejected += [{"row": int(rows.iloc[pos]), "reason": reason}
                  for pos, reason in sorted(cleaned.rejected.items())]
     rejected.sort(key=lambda r: r["row"])
-    warnings = list(table.warnings) + cleaned.warnings
+    warnings = list(table.warnings) + [str(w) for w in cleaned.warnings]
     if not mapping:
         raise ImportFileError(f"{path.name}: none of the columns looks like {kind} data "
                               f"(headers: {', '.join(headers[:8])}); map them with --map")

@@ -22,6 +22,20 @@ from gtmplanner.core import companies, normalize
 WARN_LIMIT = 50  # individual warnings listed per kind of problem; the rest are counted
 
 
+@dataclass(frozen=True)
+class RowsWarning:
+    """One kind of problem and the file rows that have it (printed with the first rows)."""
+
+    message: str
+    rows: tuple[int, ...]
+
+    def __str__(self) -> str:
+        n = len(self.rows)
+        shown = ", ".join(str(r) for r in self.rows[:WARN_LIMIT])
+        more = f" and {n - WARN_LIMIT} more" if n > WARN_LIMIT else ""
+        return f"{self.message}: row{'s' if n > 1 else ''} {shown}{more}"
+
+
 @dataclass
 class Cleaned:
     """Canonical rows ready to store, plus what went wrong with some of them."""
@@ -29,7 +43,23 @@ class Cleaned:
     frame: pd.DataFrame                 # canonical columns; index = position in the read table
     key: pd.Series                      # identity key used to dedupe (NA: cannot identify)
     rejected: dict[int, str] = field(default_factory=dict)   # position -> reason
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[RowsWarning] = field(default_factory=list)
+
+
+def merge_cleaned(parts: list[Cleaned]) -> Cleaned:
+    """Join the results of cleaning consecutive slices of one table (in order).
+
+    Warnings about the same problem are joined into one, rows in file order.
+    """
+    if len(parts) == 1:
+        return parts[0]
+    rows: dict[str, list[int]] = {}
+    for part in parts:
+        for w in part.warnings:
+            rows.setdefault(w.message, []).extend(w.rows)
+    return Cleaned(pd.concat([p.frame for p in parts]), pd.concat([p.key for p in parts]),
+                   {k: v for p in parts for k, v in p.rejected.items()},
+                   [RowsWarning(m, tuple(r)) for m, r in rows.items()])
 
 
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
@@ -46,17 +76,14 @@ def _listish(s: pd.Series) -> pd.Series:
             .replace("", pd.NA))
 
 
-def _warn_rows(warnings: list[str], rows: pd.Series, message: str) -> None:
-    """Add one warning naming the rows (first WARN_LIMIT of them)."""
-    n = len(rows)
-    if not n:
-        return
-    shown = ", ".join(str(r) for r in rows.iloc[:WARN_LIMIT])
-    more = f" and {n - WARN_LIMIT} more" if n > WARN_LIMIT else ""
-    warnings.append(f"{message}: row{'s' if n > 1 else ''} {shown}{more}")
+def _warn_rows(warnings: list[RowsWarning], rows: pd.Series, message: str) -> None:
+    """Add one warning naming the rows (printed with the first WARN_LIMIT of them)."""
+    if len(rows):
+        warnings.append(RowsWarning(message, tuple(int(r) for r in rows)))
 
 
-def _damage(df: pd.DataFrame, rows: pd.Series, fields: list[str], warnings: list[str]) -> None:
+def _damage(df: pd.DataFrame, rows: pd.Series, fields: list[str],
+            warnings: list[RowsWarning]) -> None:
     for f in fields:
         if f not in df.columns:
             continue
@@ -95,7 +122,7 @@ def _names(df: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
 def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     """Roster rows -> people records (identity: email, else name + company)."""
     out = pd.DataFrame(index=df.index)
-    warnings: list[str] = []
+    warnings: list[RowsWarning] = []
     texts = ("title", "city", "source", "registration_type", "notes", "external_id",
              "lead_status", "seniority", "department")
     first_pass: dict[str, Callable[[], Any]] = {
@@ -168,8 +195,8 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     return Cleaned(out, key, rejected, warnings)
 
 
-def _damage_list(df: pd.DataFrame, rows: pd.Series, fields: list[str]) -> list[str]:
-    warnings: list[str] = []
+def _damage_list(df: pd.DataFrame, rows: pd.Series, fields: list[str]) -> list[RowsWarning]:
+    warnings: list[RowsWarning] = []
     _damage(df, rows, fields, warnings)
     return warnings
 
@@ -177,7 +204,7 @@ def _damage_list(df: pd.DataFrame, rows: pd.Series, fields: list[str]) -> list[s
 def clean_accounts(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     """Account rows -> accounts (identity: domain, else normalised name)."""
     out = pd.DataFrame(index=df.index)
-    warnings: list[str] = []
+    warnings: list[RowsWarning] = []
     for col in ("industry", "hq_city", "last_funding_type", "owner", "customer_status",
                 "external_id", "website"):
         out[col] = _text(df, col)
@@ -207,7 +234,7 @@ def clean_accounts(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
 def clean_opportunities(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     """Opportunity rows (identity: CRM id, else name + account)."""
     out = pd.DataFrame(index=df.index)
-    warnings: list[str] = []
+    warnings: list[RowsWarning] = []
     for col in ("external_id", "name", "stage", "status", "owner", "lead_source",
                 "loss_reason", "next_step", "type", "account_external_id"):
         out[col] = _text(df, col)
