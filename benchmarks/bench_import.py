@@ -97,12 +97,11 @@ def floor_csv(path: Path, db: Path) -> float:
 
 
 def time_import(file: Path, project: Path, kind: str = "roster") -> tuple[float, dict]:
-    from gtmplanner.core.importer import import_file
-    from gtmplanner.core.store import Project
+    """What ``gtmplanner import PROJECT FILE --kind roster`` does, in this process."""
+    from gtmplanner.core.services import import_into
     t = time.perf_counter()
-    with Project.create(project) as p:
-        r = import_file(p, file, kind)
-    return time.perf_counter() - t, r.to_dict()
+    r = import_into(project, file, kind)
+    return time.perf_counter() - t, r
 
 
 def calamine_alone(path: Path) -> float:
@@ -115,9 +114,8 @@ def calamine_alone(path: Path) -> float:
 
 def peak_import_memory_mb(file: Path, project: Path) -> float:
     code = ("import sys, resource; sys.path.insert(0, %r);"
-            "from gtmplanner.core.importer import import_file;"
-            "from gtmplanner.core.store import Project;"
-            "p = Project.create(%r); import_file(p, %r, 'roster');"
+            "from gtmplanner.core.services import import_into;"
+            "from pathlib import Path; import_into(Path(%r), Path(%r), 'roster');"
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
             % (str(ROOT), str(project), str(file)))
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

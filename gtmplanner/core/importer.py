@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gtmplanner.core import records
+from gtmplanner.core.bulk_write import AdbcWriter, Writer, write_session
 from gtmplanner.core.errors import GtmError, ImportFileError
+from gtmplanner.core.import_store import ImportStore
 from gtmplanner.core.io import mapping as mapping_mod
 from gtmplanner.core.io.readers import RawTable, read_table
 from gtmplanner.core.schema import KIND_TABLE
-from gtmplanner.core.store import Project, now_iso, pylist
+from gtmplanner.core.store import Project, now_iso
 
 Progress = Callable[[float, str], None]
 Cancelled = Callable[[], bool]
@@ -54,12 +57,14 @@ class PreparedImport:
     mapping: dict[str, str]            # source header -> field (mapped columns only)
     signature: str
     saved_mapping_used: bool
-    cleaned: records.Cleaned
+    cleaned: records.Cleaned | None    # None until normalised (import_file cleans in slices)
     rejected: list[dict[str, Any]]     # [{row, reason}]
     warnings: list[str]
     sha256: str
     size: int
     extra_columns: list[str] = field(default_factory=list)
+    renamed: pd.DataFrame = field(default_factory=pd.DataFrame)  # mapped columns, by field
+    rows: pd.Series = field(default_factory=pd.Series)            # file row of each row
 
     @property
     def rows_read(self) -> int:
@@ -108,11 +113,11 @@ def _check_kind(kind: str) -> None:
         raise GtmError(f"unknown kind '{kind}': use one of {', '.join(KIND_TABLE)}")
 
 
-def prepare_import(project: Project | None, path: str | Path, kind: str, *,
-                   event: str | None = None, sheet: str | None = None,
-                   user_mapping: dict[str, str] | None = None,
-                   progress: Progress = _noop, cancelled: Cancelled = _never) -> PreparedImport:
-    """Read, map and normalise ``path`` without writing anything."""
+def read_and_map(project: Project | None, path: str | Path, kind: str, *,
+                 event: str | None = None, sheet: str | None = None,
+                 user_mapping: dict[str, str] | None = None,
+                 progress: Progress = _noop, cancelled: Cancelled = _never) -> PreparedImport:
+    """Read ``path`` and map its columns (nothing normalised, nothing written)."""
     _check_kind(kind)
     path = Path(path)
     if not path.exists():
@@ -139,28 +144,52 @@ def prepare_import(project: Project | None, path: str | Path, kind: str, *,
     progress(0.35, "mapping columns")
     cols = mapping_mod.propose_mapping(table.frame, kind, saved=saved, user=user_mapping)
     mapping = {c.source: c.field for c in cols if c.field}
+    if not mapping:
+        raise ImportFileError(f"{path.name}: none of the columns looks like {kind} data "
+                              f"(headers: {', '.join(headers[:8])}); map them with --map")
     extra_cols = [c.source for c in cols if not c.field]
     renamed = pd.DataFrame({f: table.frame[src] for src, f in mapping.items()},
                            index=table.frame.index)
     rows = pd.Series(table.source_rows, index=table.frame.index)
+    return PreparedImport(path, kind, event, table, cols, mapping, signature,
+                          bool(saved) and not user_mapping, None, [], [], sha, size,
+                          extra_cols, renamed, rows)
+
+
+def prepare_import(project: Project | None, path: str | Path, kind: str, *,
+                   event: str | None = None, sheet: str | None = None,
+                   user_mapping: dict[str, str] | None = None,
+                   progress: Progress = _noop, cancelled: Cancelled = _never) -> PreparedImport:
+    """Read, map and normalise ``path`` without writing anything."""
+    prep = read_and_map(project, path, kind, event=event, sheet=sheet, user_mapping=user_mapping,
+                        progress=progress, cancelled=cancelled)
     progress(0.45, "normalising values")
-    cleaned = records.CLEANERS[kind](renamed, rows)
-    if extra_cols:
-        cleaned.frame["extra"] = _extra_json(table.frame[extra_cols])
+    cleaned = _clean_slice(prep, 0, len(prep.renamed))
     if cancelled():
         raise ImportCancelled("import cancelled; nothing was written")
-    rejected = [{"row": int(r), "reason": reason} for r, reason in table.ragged_rows]
-    rejected += [{"row": int(rows.iloc[pos]), "reason": reason}
-                 for pos, reason in sorted(cleaned.rejected.items())]
-    rejected.sort(key=lambda r: r["row"])
-    warnings = list(table.warnings) + [str(w) for w in cleaned.warnings]
-    if not mapping:
-        raise ImportFileError(f"{path.name}: none of the columns looks like {kind} data "
-                              f"(headers: {', '.join(headers[:8])}); map them with --map")
+    prep.cleaned = cleaned
+    _set_outcome(prep, cleaned.rejected, cleaned.warnings)
     progress(0.6, "ready to store")
-    return PreparedImport(path, kind, event, table, cols, mapping, signature,
-                          bool(saved) and not user_mapping, cleaned, rejected, warnings, sha, size,
-                          extra_cols)
+    return prep
+
+
+def _clean_slice(prep: PreparedImport, lo: int, hi: int) -> records.Cleaned:
+    """Normalise rows ``lo:hi`` of a mapped file (any slice; results join in order)."""
+    cleaned = records.CLEANERS[prep.kind](prep.renamed.iloc[lo:hi], prep.rows.iloc[lo:hi])
+    if prep.extra_columns:
+        cleaned.frame["extra"] = _extra_json(prep.table.frame[prep.extra_columns].iloc[lo:hi])
+    return cleaned
+
+
+def _set_outcome(prep: PreparedImport, rejected: dict[int, str],
+                 warnings: list[records.RowsWarning]) -> None:
+    """Fill ``prep.rejected`` / ``prep.warnings`` from the cleaning's results."""
+    out = [{"row": int(r), "reason": reason} for r, reason in prep.table.ragged_rows]
+    out += [{"row": int(prep.rows.iloc[pos]), "reason": reason}
+            for pos, reason in sorted(rejected.items())]
+    out.sort(key=lambda r: r["row"])
+    prep.rejected = out
+    prep.warnings = list(prep.table.warnings) + [str(w) for w in warnings]
 
 
 def _extra_json(frame: pd.DataFrame) -> pd.Series:
@@ -188,13 +217,8 @@ def _extra_json(frame: pd.DataFrame) -> pd.Series:
     empty = ",".join(["null"] * len(parts))
     body = pc.binary_join_element_wise(lit("["), joined, lit("]"), lit(""))
     body = pc.if_else(pc.equal(joined, lit(empty)), pa.scalar(None, pa.large_string()), body)
-    return pd.Series(body.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}
-                                    .get), index=frame.index)
-
-
-def _wrap_extra(arrays: pd.Series, import_id: int) -> pd.Series:
-    """'[...]' -> '{"<import id>":[...]}' (vectorised)."""
-    return ('{"' + str(import_id) + '":' + arrays.astype("string") + "}")
+    values = body.to_pandas(types_mapper={pa.large_string(): pd.StringDtype("pyarrow")}.get)
+    return pd.Series(values.array, index=frame.index)  # by position: a slice's index is not 0..n
 
 
 def extra_attributes(project: Project, table: str, record_id: int) -> dict[str, Any]:
@@ -213,238 +237,143 @@ def extra_attributes(project: Project, table: str, record_id: int) -> dict[str, 
     return out
 
 
-def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool = False,
-                  progress: Progress = _noop, cancelled: Cancelled = _never) -> ImportResult:
-    """Store a prepared import in one transaction and record it in ``imports``."""
+def _already_imported(project: Project, prep: PreparedImport) -> ImportResult | None:
+    """The answer for a file this project already imported (same bytes, kind and event)."""
     prev = project.conn.execute(
-        "SELECT id, finished_at, rows_read FROM imports WHERE sha256=? AND kind=? AND "
+        "SELECT id, finished_at FROM imports WHERE sha256=? AND kind=? AND "
         "COALESCE(event,'')=COALESCE(?, '') ORDER BY id DESC LIMIT 1",
         (prep.sha256, prep.kind, prep.event)).fetchone()
-    base = dict(kind=prep.kind, file=str(prep.path), rows_read=prep.rows_read,
+    if prev is None:
+        return None
+    return ImportResult(**_base(prep), rows_imported=0, rows_merged=0, rows_rejected=0,
+                        rejected=[], warnings=[], already_imported=True,
+                        import_id=int(prev[0]),
+                        message=f"{prep.path.name} was already imported on {prev[1]}; "
+                                "nothing changed")
+
+
+def _base(prep: PreparedImport) -> dict[str, Any]:
+    return dict(kind=prep.kind, file=str(prep.path), rows_read=prep.rows_read,
                 mapping=prep.mapping, sheet=prep.table.sheet, encoding=prep.table.encoding,
                 delimiter=prep.table.delimiter, header_row=prep.table.header_row,
                 saved_mapping_used=prep.saved_mapping_used)
-    if prev is not None:
-        return ImportResult(**base, rows_imported=0, rows_merged=0, rows_rejected=0,
-                            rejected=[], warnings=[], already_imported=True,
-                            import_id=int(prev[0]),
-                            message=f"{prep.path.name} was already imported on {prev[1]}; "
-                                    "nothing changed")
-    cleaned = prep.cleaned
-    keep = ~cleaned.frame.index.isin(list(cleaned.rejected))
-    frame = cleaned.frame[keep]
-    key = cleaned.key[keep]
-    n_valid = len(frame)
-    collapsed = _collapse(frame, key)
+
+
+def _ensure_event(writer: Writer, name: str) -> int:
+    """The id of the event called ``name`` (case-insensitive), created when missing."""
+    found = writer.rows("SELECT id FROM events WHERE name = ? COLLATE NOCASE "
+                        "ORDER BY id LIMIT 1", (name,))
+    if found:
+        return int(found[0][0])
+    return int(writer.rows("INSERT INTO events (name, created_at) VALUES (?, ?) RETURNING id",
+                           (name, now_iso()))[0][0])
+
+
+def _write(project: Project, prep: PreparedImport, slices: Iterator[records.Cleaned], *,
+           save_mapping: bool, progress: Progress, cancelled: Cancelled,
+           exclusive: bool = False) -> ImportResult:
+    """Store the cleaned slices of ``prep`` in one transaction; on an Arrow-binding
+    session each slice's writes overlap the cleaning of the next one."""
     stamp = now_iso()
-    table_name = KIND_TABLE[prep.kind]
-    with project.transaction() as conn:
-        cur = conn.execute(
+    rejected: dict[int, str] = {}
+    warnings: list[records.RowsWarning] = []
+    with write_session(project, exclusive=exclusive) as writer, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="gtm-store") as pool:
+        import_id = int(writer.rows(
             "INSERT INTO imports (file_name, path, size, sha256, kind, sheet, event, mapping,"
-            " signature, extra_columns, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " signature, extra_columns, started_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (prep.path.name, str(prep.path.resolve()), prep.size, prep.sha256, prep.kind,
              prep.table.sheet, prep.event, json.dumps(prep.mapping), prep.signature,
-             json.dumps(prep.extra_columns), stamp))
-        import_id = int(cur.lastrowid or 0)
-        progress(0.7, "matching existing records")
-        existing = _existing_ids(project, table_name, collapsed)
-        if cancelled():
-            raise ImportCancelled("import cancelled; nothing was written")
-        new = collapsed[existing.isna()]
-        old = collapsed[existing.notna()]
-        old_ids = existing[existing.notna()].astype("int64")
-        progress(0.8, f"storing {len(new):,} new and updating {len(old):,} records")
-        if table_name == "reps" and "attending" in new:
-            new = new.assign(attending=new["attending"].astype("int64"))
-        person_ids = _store(project, table_name, new, old, old_ids, import_id, stamp)
-        if prep.kind == "roster" and prep.event:
-            _attach_event(project, prep.event, person_ids, collapsed, import_id)
-        rows_imported = len(new)
-        rows_merged = n_valid - rows_imported
-        conn.execute(
+             json.dumps(prep.extra_columns), stamp))[0][0])
+        event_id = (_ensure_event(writer, prep.event)
+                    if prep.kind == "roster" and prep.event else None)
+        progress(0.62, "matching existing records")
+        store = ImportStore(writer, KIND_TABLE[prep.kind], import_id, stamp,
+                            total_rows=len(prep.renamed), event_id=event_id)
+        pending: Future[None] | None = None
+        for cleaned in slices:
+            if cancelled():
+                raise ImportCancelled("import cancelled; nothing was written")
+            rejected.update(cleaned.rejected)
+            warnings.extend(cleaned.warnings)
+            job = store.add(cleaned)
+            if pending is not None:
+                pending.result()
+            if isinstance(writer, AdbcWriter):
+                pending = pool.submit(job)
+            else:  # sqlite3 would hand the GIL back and forth per row: no overlap
+                job()
+        if pending is not None:
+            pending.result()
+        progress(0.95, "rebuilding indexes")
+        store.finish()
+        if prep.cleaned is None:
+            _set_outcome(prep, rejected, records.join_warnings(warnings))
+        rows_imported = store.imported
+        rows_merged = store.valid - rows_imported
+        writer.execute(
             "UPDATE imports SET rows_read=?, rows_imported=?, rows_merged=?, rows_rejected=?,"
             " warnings=?, rejected=?, finished_at=? WHERE id=?",
             (prep.rows_read, rows_imported, rows_merged, len(prep.rejected),
              json.dumps(prep.warnings), json.dumps(prep.rejected), now_iso(), import_id))
         if save_mapping:
-            project.save_mapping(prep.signature, prep.kind, prep.mapping,
-                                 [str(c) for c in prep.table.frame.columns])
+            writer.execute("INSERT OR REPLACE INTO mappings VALUES(?, ?, ?, ?, ?)",
+                           (prep.signature, prep.kind, json.dumps(prep.mapping),
+                            json.dumps([str(c) for c in prep.table.frame.columns]), now_iso()))
         if cancelled():
             raise ImportCancelled("import cancelled; nothing was written")
     progress(1.0, "done")
-    return ImportResult(**base, rows_imported=rows_imported, rows_merged=rows_merged,
+    return ImportResult(**_base(prep), rows_imported=rows_imported, rows_merged=rows_merged,
                         rows_rejected=len(prep.rejected), rejected=prep.rejected,
                         warnings=prep.warnings, import_id=import_id,
                         message=f"{prep.path.name}: {rows_imported:,} new, {rows_merged:,} "
                                 f"merged, {len(prep.rejected):,} rejected")
 
 
-def _collapse(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    """One row per identity (indexed by key); only duplicated keys pay for the groupby."""
-    dup = key.duplicated(keep=False).to_numpy()
-    if not dup.any():
-        out = frame.copy()
-        out.index = pd.Index(key.to_numpy(), name="_k")
-        return out
-    single = frame[~dup].copy()
-    single.index = pd.Index(key[~dup].to_numpy(), name="_k")
-    many = records.collapse_duplicates(frame[dup], key[dup])
-    many.index.name = "_k"
-    return pd.concat([single, many])
+def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool = False,
+                  progress: Progress = _noop, cancelled: Cancelled = _never) -> ImportResult:
+    """Store a prepared (normalised) import in one transaction and record it in ``imports``."""
+    done = _already_imported(project, prep)
+    if done is not None:
+        return done
+    if prep.cleaned is None:
+        raise GtmError("internal: commit_import needs a normalised import (prepare_import)")
+    return _write(project, prep, iter([prep.cleaned]), save_mapping=save_mapping,
+                  progress=progress, cancelled=cancelled)
 
 
-def _existing_ids(project: Project, table: str, collapsed: pd.DataFrame) -> pd.Series:
-    """For each collapsed record, the id of the stored record it merges into (or NA)."""
-    keys = pd.Series(collapsed.index, index=collapsed.index)
-    result = pd.Series(pd.NA, index=collapsed.index, dtype="Int64")
-    if project.count(table) == 0 or table == "activities":
-        if table == "activities" and project.count(table):
-            stored = project.frame(table, ["email", "type", "asset", "date"])
-            skey = (stored["email"].fillna("") + "|" + stored["type"].fillna("") + "|"
-                    + stored["asset"].fillna("") + "|" + stored["date"].fillna(""))
-            lookup = pd.Series(stored.index, index=skey.to_numpy())
-            lookup = lookup[~lookup.index.duplicated()]
-            result = keys.map(lookup).astype("Int64")
-        return result
-    if table == "people":
-        stored = project.frame(table, ["email", "name_key"])
-        lk = pd.concat([
-            pd.Series(stored.index, index=("e:" + stored["email"]).to_numpy()),
-            pd.Series(stored.index, index=("n:" + stored["name_key"]).to_numpy()),
-        ])
-    elif table == "accounts":
-        stored = project.frame(table, ["domain", "company_key"])
-        lk = pd.concat([
-            pd.Series(stored.index, index=("d:" + stored["domain"]).to_numpy()),
-            pd.Series(stored.index, index=("k:" + stored["company_key"]).to_numpy()),
-        ])
-    elif table == "opportunities":
-        stored = project.frame(table, ["external_id", "name", "account"])
-        from gtmplanner.core import companies
-        by_name = ("n:" + stored["name"].str.casefold() + "|"
-                   + companies.company_key(stored["account"]).fillna(""))
-        lk = pd.concat([
-            pd.Series(stored.index, index=("x:" + stored["external_id"]).to_numpy()),
-            pd.Series(stored.index, index=by_name.to_numpy()),
-        ])
-    else:  # reps
-        stored = project.frame(table, ["name"])
-        lk = pd.Series(stored.index, index=("r:" + stored["name"].str.casefold()).to_numpy())
-    lk = lk[lk.index.notna()]
-    lk = lk[~lk.index.duplicated()]
-    result = keys.map(lk).astype("Int64")
-    if table == "people" and "name_key" in collapsed:
-        # A person identified by email may already be stored under name only (a record
-        # without an email); two different emails are two people, even with one name.
-        miss = result.isna() & collapsed["name_key"].notna()
-        if miss.any():
-            no_email = stored["email"].isna()
-            by_name = pd.Series(stored.index[no_email],
-                                index=("n:" + stored.loc[no_email, "name_key"]).to_numpy())
-            by_name = by_name[by_name.index.notna() & ~by_name.index.duplicated()]
-            alt = ("n:" + collapsed.loc[miss, "name_key"]).map(by_name)
-            result[miss] = alt.astype("Int64")
-    # Two incoming records must not merge into the same stored one twice.
-    dup = result.notna() & result.duplicated(keep="first")
-    result[dup] = pd.NA
-    return result
-
-
-def _store(project: Project, table: str, new: pd.DataFrame, old: pd.DataFrame,
-           old_ids: pd.Series, import_id: int, stamp: str) -> pd.Series:
-    """Insert new records and merge updates; returns the stored id per collapsed key."""
-    allowed = set(project.columns(table))
-    conn = project.conn
-    ids = pd.Series(pd.NA, index=pd.Index(list(new.index) + list(old.index)), dtype="Int64")
-    book = table != "activities" and table != "reps"
-    if len(new):
-        if "extra" in new.columns:
-            new = new.assign(extra=_wrap_extra(new["extra"], import_id))
-        # Columns with no value at all are not bound: every cell costs, even a NULL.
-        cols = [c for c in new.columns if c in allowed and new[c].notna().any()]
-        data = [pylist(new[c]) for c in cols]
-        extra_cols: list[str] = []
-        if book:
-            # first import = first id in sources; updated = that import's finished_at
-            extra_cols = ["sources", "last_import_id"]
-            n = len(new)
-            data += [[str(import_id)] * n, [import_id] * n]
-        elif table == "activities":
-            extra_cols = ["import_id"]
-            data += [[import_id] * len(new)]
-        all_cols = cols + extra_cols
-        start = int(conn.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}").fetchone()[0]) + 1
-        new_ids = list(range(start, start + len(new)))
-        # A big insert is cheaper with the indexes rebuilt once afterwards (sorted) than
-        # maintained row by row; DDL is transactional, so a failure restores them.
-        rebuild = _drop_indexes(conn, table) if len(new) > BULK_INDEX_ROWS else []
-        conn.executemany(
-            f"INSERT INTO {table} (id, {', '.join(all_cols)}) VALUES "
-            f"({', '.join('?' * (len(all_cols) + 1))})",
-            zip(new_ids, *data, strict=True))
-        for sql in rebuild:
-            conn.execute(sql)
-        ids.iloc[: len(new)] = new_ids
-    if len(old):
-        cols = [c for c in old.columns if c in allowed and c != "extra"]
-        sets = ", ".join(f"{c} = COALESCE(?, {c})" for c in cols)
-        data = [pylist(old[c]) for c in cols]
-        if book:
-            sets += (", sources = CASE WHEN instr(',' || COALESCE(sources,'') || ',', ',' || ? "
-                     "|| ',') > 0 THEN sources ELSE COALESCE(sources || ',', '') || ? END, "
-                     "last_import_id = ?, updated_at = ?")
-            n = len(old)
-            data += [[str(import_id)] * n, [str(import_id)] * n, [import_id] * n, [stamp] * n]
-        if "extra" in old.columns and "extra" in allowed:
-            sets += (", extra = CASE WHEN ? IS NULL THEN extra ELSE "
-                     "json_set(COALESCE(extra, '{}'), '$.\"' || ? || '\"', json(?)) END")
-            ex = pylist(old["extra"])
-            data += [ex, [str(import_id)] * len(ex), ex]
-        id_list = [int(i) for i in old_ids.to_numpy()]
-        conn.executemany(f"UPDATE {table} SET {sets} WHERE id = ?",
-                         zip(*data, id_list, strict=True))
-        ids.iloc[len(new):] = id_list
-    return ids
-
-
-BULK_INDEX_ROWS = 20_000
-
-
-def _drop_indexes(conn: Any, table: str) -> list[str]:
-    """Drop ``table``'s own indexes; returns the SQL that recreates them."""
-    rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND "
-                        "tbl_name=? AND sql IS NOT NULL", (table,)).fetchall()
-    for name, _sql in rows:
-        conn.execute(f"DROP INDEX {name}")
-    return [sql for _name, sql in rows]
-
-
-def _attach_event(project: Project, event: str, person_ids: pd.Series, collapsed: pd.DataFrame,
-                  import_id: int) -> None:
-    event_id = project.ensure_event(event)
-    reg = collapsed["registration_type"] if "registration_type" in collapsed else None
-    att = collapsed["attended"] if "attended" in collapsed else None
-    pid = person_ids.reindex(collapsed.index)
-    rows = zip([event_id] * len(pid), [int(x) for x in pid.to_numpy()],
-               pylist(reg) if reg is not None else [None] * len(pid),
-               pylist(att) if att is not None else [None] * len(pid),
-               [import_id] * len(pid), strict=True)
-    project.conn.executemany(
-        "INSERT INTO event_people(event_id, person_id, registration_type, attended, import_id)"
-        " VALUES (?,?,?,?,?) ON CONFLICT(event_id, person_id) DO UPDATE SET"
-        " registration_type=COALESCE(excluded.registration_type, registration_type),"
-        " attended=COALESCE(excluded.attended, attended)", rows)
+SLICE_ROWS = 32_768  # rows normalised per slice while the previous slice is written
 
 
 def import_file(project: Project, path: str | Path, kind: str, *, event: str | None = None,
                 sheet: str | None = None, user_mapping: dict[str, str] | None = None,
-                progress: Progress = _noop, cancelled: Cancelled = _never) -> ImportResult:
-    """Read, map, normalise, dedupe and store ``path`` as ``kind`` in one transaction."""
-    prep = prepare_import(project, path, kind, event=event, sheet=sheet,
-                          user_mapping=user_mapping, progress=progress, cancelled=cancelled)
-    return commit_import(project, prep, save_mapping=bool(user_mapping), progress=progress,
-                         cancelled=cancelled)
+                progress: Progress = _noop, cancelled: Cancelled = _never,
+                exclusive: bool = False) -> ImportResult:
+    """Read, map, normalise, dedupe and store ``path`` as ``kind`` in one transaction.
+
+    The file is normalised in slices. With ``exclusive`` (the caller's promise that
+    no other thread uses ``project`` meanwhile, see :func:`bulk_write.write_session`)
+    the writes bind Arrow columns on a second connection without holding the GIL,
+    and slice k is written while slice k+1 is normalised.
+    """
+    prep = read_and_map(project, path, kind, event=event, sheet=sheet,
+                        user_mapping=user_mapping, progress=progress, cancelled=cancelled)
+    done = _already_imported(project, prep)
+    if done is not None:
+        return done
+    n = len(prep.renamed)
+    cuts = list(range(0, n, SLICE_ROWS)) + [n]
+    if len(cuts) > 2 and n - cuts[-2] < SLICE_ROWS // 4:
+        cuts.pop(-2)  # no tiny last slice
+
+    def slices() -> Iterator[records.Cleaned]:
+        for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+            progress(0.45 + 0.5 * lo / max(1, n), f"normalising and storing rows {lo + 1:,}-{hi:,}"
+                     f" of {n:,}")
+            yield _clean_slice(prep, lo, hi)
+    return _write(project, prep, slices(), save_mapping=bool(user_mapping), progress=progress,
+                  cancelled=cancelled, exclusive=exclusive)
 
 
 __all__ = ["ImportResult", "PreparedImport", "prepare_import", "commit_import", "import_file",
-           "ImportCancelled", "extra_attributes"]
+           "read_and_map", "ImportCancelled", "extra_attributes"]

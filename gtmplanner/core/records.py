@@ -46,20 +46,12 @@ class Cleaned:
     warnings: list[RowsWarning] = field(default_factory=list)
 
 
-def merge_cleaned(parts: list[Cleaned]) -> Cleaned:
-    """Join the results of cleaning consecutive slices of one table (in order).
-
-    Warnings about the same problem are joined into one, rows in file order.
-    """
-    if len(parts) == 1:
-        return parts[0]
+def join_warnings(warnings: list[RowsWarning]) -> list[RowsWarning]:
+    """One warning per problem, its rows in the order given (slices of a file, in order)."""
     rows: dict[str, list[int]] = {}
-    for part in parts:
-        for w in part.warnings:
-            rows.setdefault(w.message, []).extend(w.rows)
-    return Cleaned(pd.concat([p.frame for p in parts]), pd.concat([p.key for p in parts]),
-                   {k: v for p in parts for k, v in p.rejected.items()},
-                   [RowsWarning(m, tuple(r)) for m, r in rows.items()])
+    for w in warnings:
+        rows.setdefault(w.message, []).extend(w.rows)
+    return [RowsWarning(m, tuple(r)) for m, r in rows.items()]
 
 
 def _text(df: pd.DataFrame, col: str) -> pd.Series:
@@ -125,20 +117,24 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     warnings: list[RowsWarning] = []
     texts = ("title", "city", "source", "registration_type", "notes", "external_id",
              "lead_status", "seniority", "department")
+
+    def raw(col: str) -> pd.Series:
+        """The column for a normaliser that cleans its input itself (so only once)."""
+        return df[col].astype("string") if col in df.columns else _text(df, col)
+
     first_pass: dict[str, Callable[[], Any]] = {
-        "email": lambda: normalize.normalize_emails(_text(df, "email")),
+        "email": lambda: normalize.normalize_emails(raw("email")),
         "names": lambda: _names(df),
-        "country": lambda: normalize.normalize_country(_text(df, "country")),
+        "country": lambda: normalize.normalize_country(raw("country")),
         "company": lambda: companies.tidy_company_names(_text(df, "company")),
-        "linkedin_url": lambda: normalize.normalize_url(_text(df, "linkedin_url")),
+        "linkedin_url": lambda: normalize.normalize_url(raw("linkedin_url")),
         "texts": lambda: {c: _text(df, c) for c in texts},
     }
     for col in ("attended", "opted_out", "meeting_requested"):
         if col in df.columns:
-            first_pass[col] = lambda c=col: normalize.parse_bool(_text(df, c))
+            first_pass[col] = lambda c=col: normalize.parse_bool(raw(c))
     if "registration_date" in df.columns:
-        first_pass["registration_date"] = \
-            lambda: normalize.parse_dates(_text(df, "registration_date"))
+        first_pass["registration_date"] = lambda: normalize.parse_dates(raw("registration_date"))
     r1 = run_parallel(first_pass)
     for col, series in r1.pop("texts").items():
         out[col] = series
@@ -150,8 +146,8 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     for col, series in r1.items():
         out[col] = series
     second: dict[str, Callable[[], Any]] = {
-        "region": lambda: normalize.normalize_region(_text(df, "region"), country),
-        "postal": lambda: normalize.normalize_postal(_text(df, "postal_code"), country),
+        "region": lambda: normalize.normalize_region(raw("region"), country),
+        "postal": lambda: normalize.normalize_postal(raw("postal_code"), country),
         "company_key": lambda: companies.company_key(company),
         "domain": lambda: companies.email_domain(emails),
         "damage": lambda: _damage_list(df, rows, ["phone", "mobile", "postal_code",
@@ -159,8 +155,7 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
     }
     for col in ("phone", "mobile"):
         if col in df.columns:
-            second[col] = lambda c=col: normalize.normalize_phones(_text(df, c),
-                                                                   country.fillna("US"))
+            second[col] = lambda c=col: normalize.normalize_phones(raw(c), country.fillna("US"))
     r2 = run_parallel(second)
     _warn_rows(warnings, rows[bad.fillna(False).astype(bool)],
                "invalid email kept without the email")
@@ -181,7 +176,8 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
         gap = domain.isna() & df["domain"].notna()
         if gap.any():
             domain = domain.copy()
-            domain[gap] = companies.registered_domain(_text(df, "domain")[gap])
+            domain[gap] = companies.registered_domain(
+                normalize.clean_text(df["domain"].astype("string")[gap]))
     out["domain"] = domain
     warnings += r2["damage"]
     name_key = (out["first_name"].fillna("").str.casefold() + "|"

@@ -39,9 +39,10 @@ def import_into(project_path: Path, file: Path, kind: str, *, event: str | None 
         if kind == "roster" and event is None:
             ev = project.event()
             event = ev["name"] if ev else None
+        # This process's own project object, used by nothing else meanwhile.
         result = importer.import_file(project, file, kind, event=event, sheet=sheet,
                                       user_mapping=user_mapping, progress=progress,
-                                      cancelled=cancelled)
+                                      cancelled=cancelled, exclusive=True)
     return result.to_dict()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -26,6 +27,19 @@ from gtmplanner.core.errors import ProjectBusyError, ProjectError
 from gtmplanner.core.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 5.0
+
+# Open projects per resolved file path, in this process. A write through a second
+# SQLite library (ADBC's) is only safe when nothing else in the process has the file
+# open through Python's sqlite3: POSIX locks are per process, so two libraries in
+# one process do not see each other's locks (sqlite.org/howtocorrupt.html, 2.2).
+_OPEN: dict[str, int] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_count(path: Path) -> int:
+    """How many :class:`Project` objects of this process have ``path`` open."""
+    with _OPEN_LOCK:
+        return _OPEN.get(str(path.resolve()), 0)
 
 
 def now_iso() -> str:
@@ -72,6 +86,7 @@ class Project:
 
     def __init__(self, path: str | Path, *, create: bool = False, timeout: float = BUSY_TIMEOUT_S):
         self.path = Path(path)
+        self.timeout = timeout
         if not create and not self.path.exists():
             raise ProjectError(f"{self.path}: no such project (create one with 'gtmplanner demo' "
                                "or by importing into a new file name)")
@@ -85,6 +100,9 @@ class Project:
                                         check_same_thread=False)
         except sqlite3.Error as exc:
             raise ProjectError(f"{self.path}: cannot open the project ({exc})") from exc
+        self._key = str(self.path.resolve())
+        with _OPEN_LOCK:
+            _OPEN[self._key] = _OPEN.get(self._key, 0) + 1
         self.conn.execute("PRAGMA foreign_keys=OFF")
         self.conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         # A 64 MB page cache keeps a big import's pages in memory until the commit.
@@ -100,7 +118,16 @@ class Project:
 
     def close(self) -> None:
         """Close the database connection."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
         self.conn.close()
+        with _OPEN_LOCK:
+            left = _OPEN.get(self._key, 0) - 1
+            if left > 0:
+                _OPEN[self._key] = left
+            else:
+                _OPEN.pop(self._key, None)
 
     def __enter__(self) -> Project:
         return self
