@@ -56,6 +56,8 @@ def arrow_column(s: pd.Series) -> pa.Array:
     """
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
         arr = pa.Array.from_pandas(s)
+        if getattr(s.dtype, "tz", None) is None:  # a date's ISO text: the cast is 10x strftime
+            return arr.cast(pa.date32()).cast(pa.large_string())
         return pc.strftime(arr, format="%Y-%m-%d").cast(pa.large_string())
     try:
         arr = pa.Array.from_pandas(s)

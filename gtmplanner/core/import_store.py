@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from gtmplanner.core import records
 from gtmplanner.core.bulk_write import Writer, arrow_column, arrow_params
@@ -38,7 +39,7 @@ def collapse(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     column the last non-empty value wins. Only duplicated keys pay for the groupby."""
     dup = key.duplicated(keep=False).to_numpy()
     if not dup.any():
-        out = frame.copy()
+        out = frame.copy(deep=False)  # the same columns under another index
         out.index = pd.Index(key.to_numpy(), name="_k")
         return out
     single = frame[~dup].copy()
@@ -108,7 +109,8 @@ class ImportStore:
         self.allowed = {r[1] for r in writer.rows(f"PRAGMA table_info({table})")}
         self.book = table not in ("activities", "reps")  # sources / last_import_id kept
         self.lookup, self.name_only = _stored_lookup(writer, table)
-        self.mine: dict[str, int] = {}     # key -> id of the records this import stored
+        self.my_keys: list[pa.Array] = []   # keys of the records this import stored ...
+        self.my_ids: list[np.ndarray] = []  # ... and their ids
         self.claimed: set[int] = set()     # earlier records this import merged into
         self.next_id = int(writer.rows(f"SELECT COALESCE(MAX(id), 0) FROM {table}")[0][0]) + 1
         self.rebuild: list[str] | None = None  # index SQL to recreate (decided on first add)
@@ -136,43 +138,56 @@ class ImportStore:
         self.claimed.update(int(i) for i in result.dropna())
         return result
 
+    def _mine(self, keys: pa.Array) -> np.ndarray:
+        """Id of this import's earlier record with each key (-1: none)."""
+        out = np.full(len(keys), -1, dtype=np.int64)
+        if self.my_keys:
+            prev = pa.concat_arrays(self.my_keys) if len(self.my_keys) > 1 else self.my_keys[0]
+            pos = pc.fill_null(pc.index_in(keys, value_set=prev), -1).to_numpy()
+            hit = pos >= 0
+            if hit.any():
+                out[hit] = np.concatenate(self.my_ids)[pos[hit]]
+        return out
+
     def add(self, cleaned: records.Cleaned) -> Callable[[], None]:
         """Decide what happens to one slice's records; returns the job that writes them."""
-        keep = ~cleaned.frame.index.isin(list(cleaned.rejected))
-        frame, key = cleaned.frame[keep], cleaned.key[keep]
+        frame, key = cleaned.frame, cleaned.key
+        if cleaned.rejected:
+            keep = ~frame.index.isin(list(cleaned.rejected))
+            frame, key = frame[keep], key[keep]
         self.valid += len(frame)
         collapsed = collapse(frame, key)
-        if self.mine:  # a dict lookup per key: O(slice), not O(all keys so far)
-            get = self.mine.get
-            mine = pd.Series(pd.array([get(k) for k in collapsed.index.tolist()],
-                                      dtype="Int64"), index=collapsed.index)
-        else:
-            mine = pd.Series(pd.NA, index=collapsed.index, dtype="Int64")
-        earlier = pd.Series(pd.NA, index=collapsed.index, dtype="Int64")
-        fresh = mine.isna()
-        if fresh.any():
-            earlier[fresh] = self._match_earlier(collapsed[fresh.to_numpy()])
-        is_new = (fresh & earlier.isna()).to_numpy()
-        new = collapsed[is_new]
-        ids = mine.fillna(earlier)
-        new_ids = np.arange(self.next_id, self.next_id + len(new), dtype=np.int64)
+        keys = pa.array(collapsed.index.to_numpy(dtype=object), type=pa.string())
+        ids = self._mine(keys)
+        fresh = ids < 0
+        is_earlier = np.zeros(len(ids), dtype=bool)
+        if self.lookup is not None and fresh.any():
+            found = self._match_earlier(collapsed[fresh] if not fresh.all() else collapsed)
+            got = found.notna().to_numpy()
+            where = np.flatnonzero(fresh)[got]
+            ids[where] = found[got].to_numpy(dtype=np.int64)
+            is_earlier[where] = True
+        is_new = ids < 0
+        n_new = int(is_new.sum())
+        new = collapsed if n_new == len(collapsed) else collapsed[is_new]
+        new_ids = np.arange(self.next_id, self.next_id + n_new, dtype=np.int64)
         ids[is_new] = new_ids
-        self.next_id += len(new)
-        self.mine.update(zip(new.index, new_ids.tolist(), strict=True))
-        self.imported += len(new)
+        self.next_id += n_new
+        self.my_keys.append(keys.filter(pa.array(is_new)) if n_new < len(keys) else keys)
+        self.my_ids.append(new_ids)
+        self.imported += n_new
         if self.rebuild is None:
-            expected = len(new) * self.total_rows / max(1, len(cleaned.frame))
+            expected = n_new * self.total_rows / max(1, len(cleaned.frame))
             self.rebuild = (_drop_indexes(self.writer, self.table)
                             if expected > BULK_INDEX_ROWS else [])
-        is_earlier = (fresh & earlier.notna()).to_numpy()
+        again = ~fresh  # the same key earlier in this file
         jobs: list[Callable[[], None]] = []
-        if len(new):
+        if n_new:
             jobs.append(self._insert_job(new, new_ids))
         if is_earlier.any():
             jobs.append(self._update_job(collapsed[is_earlier], ids[is_earlier], book=self.book))
-        if (~fresh).any():
-            jobs.append(self._update_job(collapsed[(~fresh).to_numpy()], ids[(~fresh).to_numpy()],
-                                         book=False))
+        if again.any():
+            jobs.append(self._update_job(collapsed[again], ids[again], book=False))
         if self.event_id is not None:
             jobs.append(self._event_job(collapsed, ids))
 
@@ -199,7 +214,8 @@ class ImportStore:
         table = pa.table(data)
         return lambda: self.writer.ingest(self.table, table)
 
-    def _update_job(self, old: pd.DataFrame, ids: pd.Series, *, book: bool) -> Callable[[], None]:
+    def _update_job(self, old: pd.DataFrame, ids: np.ndarray, *, book: bool
+                    ) -> Callable[[], None]:
         """Merge into stored records: a non-empty new value wins over the stored one."""
         cols = [c for c in old.columns if c in self.allowed and c != "extra"]
         sets = ", ".join(f"{c} = COALESCE(?, {c})" for c in cols)
@@ -218,19 +234,19 @@ class ImportStore:
             params += [old["extra"], imp, old["extra"]]
         if not sets:
             return lambda: None
-        params.append(pd.Series(ids.to_numpy(dtype=np.int64)))
+        params.append(pd.Series(ids))
         sql = f"UPDATE {self.table} SET {sets.lstrip(', ')} WHERE id = ?"
         table = arrow_params(params)
         return lambda: self.writer.executemany(sql, table)
 
-    def _event_job(self, collapsed: pd.DataFrame, ids: pd.Series) -> Callable[[], None]:
+    def _event_job(self, collapsed: pd.DataFrame, ids: np.ndarray) -> Callable[[], None]:
         n = len(collapsed)
         none = pd.Series([None] * n, dtype="string")
         reg = collapsed["registration_type"] if "registration_type" in collapsed else none
         att = collapsed["attended"] if "attended" in collapsed else pd.Series([pd.NA] * n,
                                                                               dtype="Int64")
         table = arrow_params([pd.Series(np.full(n, self.event_id)),
-                              pd.Series(ids.to_numpy(dtype=np.int64)), reg, att,
+                              pd.Series(ids), reg, att,
                               pd.Series(np.full(n, self.import_id))])
         sql = ("INSERT INTO event_people(event_id, person_id, registration_type, attended,"
                " import_id) VALUES (?,?,?,?,?) ON CONFLICT(event_id, person_id) DO UPDATE SET"

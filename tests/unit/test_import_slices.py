@@ -193,6 +193,9 @@ def test_a_failed_session_leaves_the_project_as_it_was(tmp_path: Path) -> None:
     pd.Series([True, None, False], dtype="boolean"),
     pd.Series([True, False, True]),
     pd.Series(pd.to_datetime(["2026-09-17", None, "2025-01-02 10:00"], format="mixed")),
+    pd.Series(pd.to_datetime(["1969-12-31 23:59", "2026-03-08 02:30"]).tz_localize(
+        "America/New_York", nonexistent="shift_forward")),
+    pd.Series(pd.to_datetime(["1900-01-01", "2099-12-31 23:59:59.999"], format="mixed")),
     pd.Series([None, None], dtype=object),
 ])
 def test_arrow_columns_bind_the_values_sqlite3_would(series: pd.Series) -> None:
