@@ -207,10 +207,11 @@ def _extra_json(frame: pd.DataFrame) -> pd.Series:
         arr = pa.array(frame[col].astype("string").array, type=pa.large_string(),
                        from_pandas=True)
         esc = arr
-        for a, b in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"),
-                     ("\t", "\\t")):
-            esc = pc.replace_substring(esc, a, b)
-        esc = pc.replace_substring_regex(esc, "[\x00-\x1f]", " ")
+        if pc.any(pc.match_substring_regex(arr, r'[\\"\x00-\x1f]')).as_py():  # else: as is
+            for a, b in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"),
+                         ("\t", "\\t")):
+                esc = pc.replace_substring(esc, a, b)
+            esc = pc.replace_substring_regex(esc, "[\x00-\x1f]", " ")
         item = pc.binary_join_element_wise(lit('"'), esc, lit('"'), lit(""))
         parts.append(pc.fill_null(item, lit("null")))
     joined = pc.binary_join_element_wise(*parts, lit(","))

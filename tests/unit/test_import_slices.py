@@ -209,3 +209,19 @@ def test_mixed_columns_bind_as_text_and_sqlite_types_them_back() -> None:
     conn.execute("CREATE TABLE t (n INTEGER)")
     conn.executemany("INSERT INTO t VALUES (?)", [("2",), (2,)])
     assert [r[0] for r in conn.execute("SELECT n FROM t")] == [2, 2]
+
+
+def test_unmapped_values_keep_quotes_backslashes_and_line_breaks(tmp_path: Path) -> None:
+    src = tmp_path / "r.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["Email", "First Name", "Diet", "Sticker", "Plain"])
+        w.writerow(["a@x.com", "Ann", 'Vegan, "strict"', "C:\\temp\ttab\nline", "ok"])
+        w.writerow(["b@x.com", "Bob", "none\x01bell", "", "fine"])
+    with Project.create(tmp_path / "p.gtmp") as p:
+        importer.import_file(p, src, "roster", exclusive=True)
+        ids = dict(p.conn.execute("SELECT email, id FROM people").fetchall())
+        assert importer.extra_attributes(p, "people", ids["a@x.com"]) == {
+            "Diet": 'Vegan, "strict"', "Sticker": "C:\\temp\ttab\nline", "Plain": "ok"}
+        assert importer.extra_attributes(p, "people", ids["b@x.com"]) == {
+            "Diet": "none bell", "Plain": "fine"}
