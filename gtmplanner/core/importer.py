@@ -173,12 +173,19 @@ def prepare_import(project: Project | None, path: str | Path, kind: str, *,
     return prep
 
 
-def _clean_slice(prep: PreparedImport, lo: int, hi: int) -> records.Cleaned:
-    """Normalise rows ``lo:hi`` of a mapped file (any slice; results join in order)."""
+def _clean_slice(prep: PreparedImport, lo: int, hi: int, *,
+                 extras: bool = True) -> records.Cleaned:
+    """Normalise rows ``lo:hi`` of a mapped file (any slice; results join in order);
+    with ``extras`` also pack the unmapped columns (:func:`_add_extras`)."""
     cleaned = records.CLEANERS[prep.kind](prep.renamed.iloc[lo:hi], prep.rows.iloc[lo:hi])
-    if prep.extra_columns:
-        cleaned.frame["extra"] = _extra_json(prep.table.frame[prep.extra_columns].iloc[lo:hi])
+    if extras:
+        _add_extras(prep, cleaned, lo, hi)
     return cleaned
+
+
+def _add_extras(prep: PreparedImport, cleaned: records.Cleaned, lo: int, hi: int) -> None:
+    if prep.extra_columns and "extra" not in cleaned.frame:
+        cleaned.frame["extra"] = _extra_json(prep.table.frame[prep.extra_columns].iloc[lo:hi])
 
 
 def _set_outcome(prep: PreparedImport, rejected: dict[int, str],
@@ -270,7 +277,10 @@ def _ensure_event(writer: Writer, name: str) -> int:
                            (name, now_iso()))[0][0])
 
 
-def _write(project: Project, prep: PreparedImport, slices: Iterator[records.Cleaned], *,
+Slice = tuple[records.Cleaned, int, int]  # cleaned rows lo:hi of a file
+
+
+def _write(project: Project, prep: PreparedImport, slices: Iterator[Slice], *,
            save_mapping: bool, progress: Progress, cancelled: Cancelled,
            exclusive: bool = False) -> ImportResult:
     """Store the cleaned slices of ``prep`` in one transaction; on an Arrow-binding
@@ -292,12 +302,17 @@ def _write(project: Project, prep: PreparedImport, slices: Iterator[records.Clea
         store = ImportStore(writer, KIND_TABLE[prep.kind], import_id, stamp,
                             total_rows=len(prep.renamed), event_id=event_id)
         pending: Future[None] | None = None
-        for cleaned in slices:
+        for cleaned, lo, hi in slices:
             if cancelled():
                 raise ImportCancelled("import cancelled; nothing was written")
             rejected.update(cleaned.rejected)
             warnings.extend(cleaned.warnings)
-            job = store.add(cleaned)
+
+            def job(cleaned: records.Cleaned = cleaned, lo: int = lo, hi: int = hi) -> None:
+                # Packing extras, deciding and writing all run here, in slice order,
+                # while the next slice is normalised.
+                _add_extras(prep, cleaned, lo, hi)
+                store.add(cleaned)()
             if pending is not None:
                 pending.result()
             if isinstance(writer, AdbcWriter):
@@ -339,7 +354,8 @@ def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool 
         return done
     if prep.cleaned is None:
         raise GtmError("internal: commit_import needs a normalised import (prepare_import)")
-    return _write(project, prep, iter([prep.cleaned]), save_mapping=save_mapping,
+    return _write(project, prep, iter([(prep.cleaned, 0, len(prep.renamed))]),
+                  save_mapping=save_mapping,
                   progress=progress, cancelled=cancelled)
 
 
@@ -367,11 +383,11 @@ def import_file(project: Project, path: str | Path, kind: str, *, event: str | N
     if len(cuts) > 2 and n - cuts[-2] < SLICE_ROWS // 4:
         cuts.pop(-2)  # no tiny last slice
 
-    def slices() -> Iterator[records.Cleaned]:
+    def slices() -> Iterator[Slice]:
         for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
             progress(0.45 + 0.5 * lo / max(1, n), f"normalising and storing rows {lo + 1:,}-{hi:,}"
                      f" of {n:,}")
-            yield _clean_slice(prep, lo, hi)
+            yield _clean_slice(prep, lo, hi, extras=False), lo, hi
     return _write(project, prep, slices(), save_mapping=bool(user_mapping), progress=progress,
                   cancelled=cancelled, exclusive=exclusive)
 
