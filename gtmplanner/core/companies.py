@@ -334,9 +334,15 @@ def tidy_company_names(names: Any) -> pd.Series:
     "Meridian Freight GmbH"; short acronyms ("IBM", "DHL") and mixed-case
     spellings ("eBay") are kept; the legal suffix stays. Blank -> NA.
     """
+    def tidy(names: pa.Array) -> pa.Array:
+        return pa.array([_tidy_one(u) for u in names.to_pylist()], type=pa.large_string())
+
     def kernel(uniq: pa.Array) -> pa.Array:
         uniq = _squeeze(uniq)
-        return pa.array([_tidy_one(u) for u in uniq.to_pylist()], type=pa.large_string())
+        # Names with both an upper- and a lower-case ASCII letter are kept as written.
+        mixed = pc.and_(pc.match_substring_regex(uniq, "[A-Z]"),
+                        pc.match_substring_regex(uniq, "[a-z]"))
+        return _on_subset(uniq, pc.invert(mixed), tidy)
 
     return _factorized(names, kernel)
 
@@ -365,6 +371,33 @@ def _host_kernel(arr: pa.Array) -> pa.Array:
     return arr
 
 
+# How tldextract.suffix_list reads the list: the first token of each rule line of the
+# ICANN section (everything before the private domains).
+_PSL_RULE = re.compile(r"^(?P<suffix>[.*!]*\w[\S]*)", re.UNICODE | re.MULTILINE)
+_PSL_PRIVATE = "// ===BEGIN PRIVATE DOMAINS==="
+
+
+@lru_cache(maxsize=1)
+def _public_suffixes() -> list[str]:
+    """The ICANN rules of tldextract's bundled public-suffix snapshot (``_extractor().tlds``).
+
+    Read straight from the package data, parsed as tldextract parses it, without
+    importing tldextract (which imports requests and builds a lookup trie we do
+    not use): a one-off saving of ~0.1 s on the first import of a file.
+    """
+    import importlib.util
+    import os
+
+    try:
+        spec: Any = importlib.util.find_spec("tldextract")
+        path = os.path.join(os.path.dirname(spec.origin), ".tld_set_snapshot")
+        text = spec.loader.get_data(path).decode("utf-8")
+    except Exception:  # pragma: no cover - an unusual install: ask tldextract itself
+        return list(_extractor().tlds)
+    public = text.partition(_PSL_PRIVATE)[0]
+    return [m.group("suffix") for m in _PSL_RULE.finditer(public)]
+
+
 @lru_cache(maxsize=1)
 def _suffix_rules() -> tuple[pa.Array, pa.Array, pa.Array]:
     """Public-suffix rules from tldextract's bundled snapshot: (plain, wildcard bases, exceptions).
@@ -373,14 +406,15 @@ def _suffix_rules() -> tuple[pa.Array, pa.Array, pa.Array]:
     rules are also given in punycode, the form hosts take in emails.
     """
     plain, wild, exc = set(), set(), set()
-    for rule in _extractor().tlds:
+    for rule in _public_suffixes():
         rule = rule.lower()
         forms = {rule}
-        try:
-            forms.add(rule.lstrip("*.!").encode("idna").decode("ascii")
-                      if rule[:1] in "*!" else rule.encode("idna").decode("ascii"))
-        except UnicodeError:
-            pass
+        if not rule.isascii():  # an ASCII rule is its own IDNA form
+            try:
+                forms.add(rule.lstrip("*.!").encode("idna").decode("ascii")
+                          if rule[:1] in "*!" else rule.encode("idna").decode("ascii"))
+            except UnicodeError:
+                pass
         for form in forms:
             if rule.startswith("*."):
                 wild.add(form[2:] if form.startswith("*.") else form)
@@ -447,21 +481,50 @@ def registered_domain(hosts_or_urls: Any) -> pd.Series:
     return _factorized(hosts_or_urls, _registered_kernel)
 
 
+def _free_mask(arr: pa.Array) -> pa.Array:
+    """True where the registered domain is a free-mail provider's (null -> False)."""
+    label = pc.replace_substring_regex(arr, r"\..*$", "")
+    free = pc.or_(pc.is_in(arr, value_set=_FREE_ARR), pc.is_in(label, value_set=_FREE_BRANDS_ARR))
+    return pc.fill_null(free, False)
+
+
 def _is_free(domains: pd.Series) -> pd.Series:
     """``domains`` are registered domains (or NA)."""
     arr, series = _arrow(domains)
-    label = pc.replace_substring_regex(arr, r"\..*$", "")
-    free = pc.or_(pc.is_in(arr, value_set=_FREE_ARR), pc.is_in(label, value_set=_FREE_BRANDS_ARR))
-    return pd.Series(pc.fill_null(free, False).to_numpy(zero_copy_only=False),
+    return pd.Series(_free_mask(arr).to_numpy(zero_copy_only=False),
                      index=series.index, dtype=bool)
+
+
+# An email whose host :func:`_host_kernel` keeps exactly as written after the "@": none
+# of the characters it cuts at (or a second "@", or ":") before it, a lower-case host
+# without dots at either end.
+_PLAIN_EMAIL_HOST = r"^[^/?#\s,;<>\"'()\[\]:@]*@[a-z0-9](?:[a-z0-9.\-]*[a-z0-9])?$"
 
 
 def email_domain(emails: Any) -> pd.Series:
     """Registered domain of each email's host; NA for free mail, blanks and non-emails."""
     series = emails if isinstance(emails, pd.Series) else pd.Series(emails, dtype="str")
-    has_at = series.astype("str").str.contains("@", regex=False).fillna(False).astype(bool)
-    dom = registered_domain(series.where(has_at))
-    return dom.mask(_is_free(dom))
+    arr, series = _arrow(series)
+    arr = arr.cast(pa.large_string())
+    has_at = pc.fill_null(pc.match_substring(arr, "@"), False).to_numpy(zero_copy_only=False)
+    plain = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_EMAIL_HOST), False)
+    plain = np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool)
+    hosts = pa.nulls(len(arr), pa.large_string())
+    if plain.any():  # the host is what follows the "@"
+        picked = pc.filter(arr, pa.array(plain))
+        after = pc.list_element(pc.split_pattern(picked, "@", max_splits=1), 1)
+        hosts = pc.replace_with_mask(hosts, pa.array(plain), after)
+    other = np.asarray(has_at, dtype=bool) & ~plain
+    if other.any():
+        picked = _host_kernel(pc.filter(arr, pa.array(other)))
+        hosts = pc.replace_with_mask(hosts, pa.array(other), picked.cast(pa.large_string()))
+    # The suffix lookup once per distinct host.
+    enc = pc.dictionary_encode(hosts)
+    dom = _registered_hosts(enc.dictionary)
+    dom = pc.if_else(pc.fill_null(pc.equal(dom, ""), False), pa.scalar(None, dom.type), dom)
+    dom = pc.if_else(_free_mask(dom), pa.scalar(None, dom.type), dom)
+    out = pc.take(dom, enc.indices)
+    return pd.Series(out, index=series.index, dtype="str", name=series.name)
 
 
 def is_free_mail(domains: Any) -> pd.Series:

@@ -18,7 +18,14 @@ import pyarrow.compute as pc
 from nameparser import HumanName
 from nameparser.config import CONSTANTS
 
-from gtmplanner.core.normalize_text import STR_DTYPE, clean_text, map_unique, str_series, to_arrow
+from gtmplanner.core.normalize_text import (
+    STR_DTYPE,
+    as_str_series,
+    clean_text,
+    map_unique,
+    str_series,
+    to_arrow,
+)
 
 __all__ = ["parse_name_slow", "split_full_names", "tidy_person_names"]
 
@@ -262,10 +269,10 @@ def tidy_person_names(s: pd.Series) -> pd.Series:
     ``"ludwig van beethoven"`` -> ``"Ludwig van Beethoven"``. Names already in
     mixed case (``"DeShawn"``, ``"van Dyke"``) are left alone.
     """
-    cleaned = clean_text(s)
+    s = as_str_series(s)
 
     def decide(u: pd.Series) -> np.ndarray:
-        a = to_arrow(u)
+        a = to_arrow(clean_text(u))
         one_case = pc.or_(pc.utf8_is_upper(a), pc.utf8_is_lower(a))
         mask = np.asarray(pc.fill_null(one_case, False).to_numpy(zero_copy_only=False), dtype=bool)
         values = np.asarray(a.to_numpy(zero_copy_only=False), dtype=object)
@@ -273,4 +280,5 @@ def tidy_person_names(s: pd.Series) -> pd.Series:
             values[i] = _tidy_one(values[i])
         return values
 
-    return map_unique(cleaned, decide, dtype=STR_DTYPE)
+    # Cleaning is per value too: clean and tidy each distinct value once.
+    return map_unique(s, decide, dtype=STR_DTYPE)

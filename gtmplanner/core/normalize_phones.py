@@ -40,7 +40,10 @@ from gtmplanner.core.normalize_text import (
     clean_text,
     digits_only,
     lit,
+    mask_of,
+    patch_rows,
     str_series,
+    subset,
     to_arrow,
 )
 
@@ -50,6 +53,9 @@ _NANP_FAST = frozenset({"US", "CA"})
 _SHAPE = r"^\+?[0-9 ().\-]+$"
 _EXT = r"^(?P<num>.*?[0-9)])[ ,]*(?i:ext\.?|extension|x|#)[.:]?[ ,\-]*(?P<ext>[0-9]{1,6})$"
 _SCI = r"^[+-]?\d(?:[.,]\d+)?[eE][+-]?\d{1,3}$"
+# The two commonest shapes, decided with one regex each (see _common_shapes):
+# "+1 415 555 0123" / "+1 (415) 555-0123" anywhere, "(415) 555-0123" in US/CA.
+_COMMON = r"^(?:\+1[ .\-]?)?\(?[2-9]\d{2}\)?[ .\-]?\d{3}[ .\-]?\d{4}$"
 
 
 # ---------------------------------------------------------------- slow path
@@ -262,28 +268,83 @@ def _fast_path(text: pa.Array, regions: np.ndarray) -> pa.Array:
 # ---------------------------------------------------------------- public
 
 
-def _regions(region: pd.Series | str | None, index: pd.Index, default: str) -> pd.Series:
-    """Per-row ISO2 region codes phonenumbers knows (``default`` where unknown)."""
+def _regions(
+    region: pd.Series | str | None, index: pd.Index, default: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-row ISO2 region codes phonenumbers knows (``default`` where unknown).
+
+    Returned as ``(table, codes)``: row ``i`` has region ``table[codes[i]]``.
+    """
+    n = len(index)
     if region is None:
-        return pd.Series(default, index=index, dtype=object)
+        return np.array([default], dtype=object), np.zeros(n, dtype=np.int64)
     if isinstance(region, str):
         code = region.strip().upper()
-        return pd.Series(code if code in SUPPORTED_REGIONS else default, index=index, dtype=object)
+        table = np.array([code if code in SUPPORTED_REGIONS else default], dtype=object)
+        return table, np.zeros(n, dtype=np.int64)
     r = (
         as_str_series(region).reindex(index)
         if not region.index.equals(index)
         else as_str_series(region)
     )
+    # Decide each distinct value once (a roster holds a handful of countries).
+    enc = pc.dictionary_encode(to_arrow(r))
+    codes = _region_codes(str_series(enc.dictionary, pd.RangeIndex(len(enc.dictionary))), default)
+    table = np.append(codes.to_numpy(dtype=object), default)  # the last one: NA -> default
+    idx = pc.fill_null(enc.indices, len(table) - 1).to_numpy(zero_copy_only=False)
+    return table, np.asarray(idx, dtype=np.int64)
+
+
+def _region_codes(r: pd.Series, default: str) -> pd.Series:
     codes = r.str.strip().str.upper()
     known = codes.isin(SUPPORTED_REGIONS)
     other = ~known & codes.notna()
     if bool(other.any()):
         from gtmplanner.core.normalize_places import normalize_country
 
-        if True:
-            codes = codes.where(~other, normalize_country(r[other]))
-            known = codes.isin(SUPPORTED_REGIONS)
+        codes = codes.where(~other, normalize_country(r[other]))
+        known = codes.isin(SUPPORTED_REGIONS)
     return codes.where(known, default).astype(object)
+
+
+def _nanp_e164(a: pa.Array, plus: np.ndarray) -> pa.Array:
+    """``'+1'`` and the ten NANP digits of numbers in the :data:`_COMMON` shape.
+
+    Each has exactly ten ASCII digits, after a ``'+1'`` where ``plus`` is True:
+    the digits are picked out of the string bytes without a Python loop.
+    """
+    if a.offset:
+        a = pa.concat_arrays([a])
+    off = np.frombuffer(a.buffers()[1], dtype=np.int64, count=len(a) + 1)
+    raw = np.frombuffer(a.buffers()[2], dtype=np.uint8)[off[0] : off[-1]]
+    keep = (raw - 48) < 10
+    keep[off[:-1][plus] - off[0] + 1] = False  # the "1" of "+1"
+    out = np.empty((len(a), 12), dtype=np.uint8)
+    out[:, 0], out[:, 1] = ord("+"), ord("1")
+    out[:, 2:] = raw[keep].reshape(len(a), 10)
+    offsets = np.arange(0, 12 * len(a) + 1, 12, dtype=np.int64)
+    return pa.LargeStringArray.from_buffers(
+        len(a), pa.py_buffer(offsets), pa.py_buffer(out.reshape(-1))
+    )
+
+
+def _common_shapes(a: pa.Array, nanp_region: np.ndarray) -> tuple[np.ndarray, pa.Array | None]:
+    """Rows in one of the two commonest shapes, and their E.164 (what phonenumbers gives).
+
+    ``+1`` then a 10-digit number whose area code starts 2-9 is a possible NANP
+    number for any region (``+1 415 555 0123``); the bare 10 digits are one
+    in US / CA (``(415) 555-0123``). Neither shape has anything
+    :func:`_prepare` or :func:`clean_text` would change.
+    """
+    done = mask_of(a, _COMMON)
+    if not done.any():
+        return done, None
+    plus = np.asarray(pc.fill_null(pc.starts_with(a, "+"), False).to_numpy(zero_copy_only=False),
+                      dtype=bool)
+    done &= plus | nanp_region
+    if not done.any():
+        return done, None
+    return done, _nanp_e164(pc.filter(a, pa.array(done)).cast(pa.large_string()), plus[done])
 
 
 def normalize_phones(
@@ -302,13 +363,29 @@ def normalize_phones(
     (``+14155550123;ext=12``). Unparseable values keep their cleaned text and
     get ``invalid=True``.
     """
+    s = as_str_series(s)
+    table, codes = _regions(region, s.index, default_region.upper())
+    a = to_arrow(s)
+    done, e164 = _common_shapes(a, np.isin(table, list(_NANP_FAST))[codes])
+    if e164 is None:
+        phones, bad = _normalize_full(s, table[codes])
+        return phones, pd.Series(bad, index=s.index)
+    invalid = np.zeros(len(a), dtype=bool)
+    if not done.all():
+        phones, bad = _normalize_full(subset(a, ~done), table[codes[~done]])
+        invalid[~done] = bad
+        e164 = patch_rows(patch_rows(a, done, e164), ~done, to_arrow(phones))
+    return str_series(e164, s.index), pd.Series(invalid, index=s.index)
+
+
+def _normalize_full(s: pd.Series, regions: np.ndarray) -> tuple[pd.Series, np.ndarray]:
+    """Clean, repair and parse every value (once per unique (text, region))."""
     cleaned = clean_text(s)
     index = cleaned.index
-    regions = _regions(region, index, default_region.upper())
     prepared = str_series(_prepare(to_arrow(cleaned)), index)
     # Work on unique (text, region) pairs.
     t_codes, t_uniques = pd.factorize(prepared, use_na_sentinel=True)
-    r_codes, r_uniques = pd.factorize(regions.to_numpy(dtype=object))
+    r_codes, r_uniques = pd.factorize(regions)
     pair = t_codes.astype(np.int64) * (len(r_uniques) + 1) + r_codes
     pair[t_codes < 0] = -1
     p_codes, p_uniques = pd.factorize(pair, use_na_sentinel=False)
@@ -334,5 +411,4 @@ def normalize_phones(
     out = np.where(ok, phones_np, prepared.to_numpy(dtype=object, na_value=None))
     out = np.where(has_value, out, None)
     phones = pd.Series(pd.array(out, dtype=cleaned.dtype), index=index)
-    invalid = pd.Series(has_value & ~ok, index=index)
-    return phones, invalid
+    return phones, has_value & ~ok

@@ -10,13 +10,24 @@ unique value.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from functools import cache, lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pycountry
 
-from gtmplanner.core.normalize_text import STR_DTYPE, as_str_series, clean_text, map_unique
+from gtmplanner.core.normalize_text import (
+    STR_DTYPE,
+    as_str_series,
+    clean_text,
+    map_unique,
+    str_series,
+    to_arrow,
+)
 
 __all__ = [
     "country_key",
@@ -372,10 +383,47 @@ def _as_country_codes(country: pd.Series | str | None, index: pd.Index) -> pd.Se
     c = as_str_series(country)
     if not c.index.equals(index):
         c = c.reindex(index)
-    looks_iso = c.str.fullmatch(r"[A-Z]{2}").fillna(False)
-    if bool(looks_iso[c.notna()].all()):
+    # Every value looks like an ISO code iff every distinct one does.
+    distinct = pc.unique(to_arrow(c)).drop_null()
+    looks_iso = pc.match_substring_regex(distinct, r"^[A-Z]{2}$")
+    if pc.all(looks_iso).as_py() is not False:
         return c
     return normalize_country(c)
+
+
+def _groups(codes: pd.Series, names: tuple[str, ...]) -> np.ndarray:
+    """Per row: 1 + the position of its code in ``names``, 0 for another code, -1 for NA."""
+    enc = pc.dictionary_encode(to_arrow(codes))
+    where = pc.index_in(enc.dictionary, value_set=pa.array(names, pa.large_string()))
+    table = np.append(np.asarray(pc.fill_null(where, -1).to_numpy(zero_copy_only=False)) + 1, -1)
+    idx = pc.fill_null(enc.indices, len(table) - 1).to_numpy(zero_copy_only=False)
+    return table[np.asarray(idx, dtype=np.int64)].astype(np.int64)
+
+
+def _per_distinct(
+    values: pd.Series, groups: np.ndarray, func: Callable[[pd.Series, np.ndarray], Any]
+) -> tuple[np.ndarray, Any]:
+    """Call ``func(distinct values, their groups)`` once per distinct (value, group) pair.
+
+    Returns ``(codes, result)``: row ``i``'s answer is row ``codes[i]`` of ``result``
+    (-1 where the value is NA). ``func`` gets a ``str`` Series without NA.
+    """
+    enc = pc.dictionary_encode(to_arrow(values))
+    idx = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), np.int64)
+    span = int(groups.max(initial=0)) + 2
+    pair = np.where(idx >= 0, idx * span + groups + 1, -1)
+    codes, uniques = pd.factorize(pair, use_na_sentinel=False)
+    live = uniques >= 0
+    if not live.all():  # NA values: give them no answer
+        dead = int(np.flatnonzero(~live)[0])
+        codes = np.where(codes == dead, -1, codes - (codes > dead))
+        uniques = uniques[live]
+    picked = pc.take(enc.dictionary, pa.array(uniques // span))
+    u_values = str_series(picked, pd.RangeIndex(len(uniques)))
+    return codes, func(u_values, uniques % span - 1)
+
+
+_GROUP_NAMES = {-1: "*", 0: "-", 1: "US", 2: "CA", 3: "AU"}
 
 
 def normalize_region(region: pd.Series, country: pd.Series | str | None = None) -> pd.Series:
@@ -385,25 +433,26 @@ def normalize_region(region: pd.Series, country: pd.Series | str | None = None) 
     value). Where it is missing, US / Canadian / Australian names and codes
     are still recognised; anything else stays as tidied text.
     """
-    r = clean_text(region)
+    r = as_str_series(region)
     codes = _as_country_codes(country, r.index)
-    known = {"US", "CA", "AU"}
-    c = codes.to_numpy(dtype=object, na_value=None)
-    grp = np.where(pd.isna(c), "*", np.where(np.isin(c, list(known)), c, "-"))
-    key = (r + pd.Series(np.char.add("\x1f", grp.astype(str)), index=r.index)).where(r.notna())
+    groups = _groups(codes, ("US", "CA", "AU"))
 
-    def decide(u: pd.Series) -> list[str | None]:
+    def decide(u: pd.Series, grp: np.ndarray) -> pd.api.extensions.ExtensionArray:
         out: list[str | None] = []
-        for v in u:
-            text, _, g = v.rpartition("\x1f")
-            if g == "-":
+        for text, gi in zip(clean_text(u).to_numpy(dtype=object, na_value=None), grp.tolist(),
+                            strict=True):
+            g = _GROUP_NAMES[gi]
+            if text is None:
+                out.append(None)
+            elif g == "-":
                 out.append(_tidy_place(text))
-                continue
-            hit = _region_lookup(g).get(country_key(text))
-            out.append(hit if hit else _tidy_place(text))
-        return out
+            else:
+                hit = _region_lookup(g).get(country_key(text))
+                out.append(hit if hit else _tidy_place(text))
+        return pd.array(out, dtype=STR_DTYPE)
 
-    return map_unique(key, decide)
+    rows, res = _per_distinct(r, groups, decide)
+    return pd.Series(res.take(rows, allow_fill=True), index=r.index)
 
 
 # ---------------------------------------------------------------- postal codes
@@ -420,11 +469,20 @@ def normalize_postal(
     (Canadian ``'k1a0b1'`` -> ``'K1A 0B1'``). Rows without a country are
     cleaned only.
     """
-    p = clean_text(postal)
+    p = as_str_series(postal)
     codes = _as_country_codes(country, p.index)
+    # Work once per distinct (code, country group): a roster repeats its ZIP codes.
+    rows, (out, repaired) = _per_distinct(p, _groups(codes, ("US", "CA")), _postal_codes)
+    result = pd.Series(pd.array(out, dtype=STR_DTYPE).take(rows, allow_fill=True), index=p.index)
+    return result, pd.Series(np.append(repaired, False)[rows], index=p.index)  # NA: not repaired
+
+
+def _postal_codes(postal: pd.Series, grp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct postal codes (group 1: US, 2: Canada) -> (codes, repaired)."""
+    p = clean_text(postal)
     p = p.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
     up = p.str.upper()
-    is_us = (codes == "US").fillna(False).to_numpy(dtype=bool)
+    is_us = grp == 1
     out = up.to_numpy(dtype=object, na_value=None)
     repaired = np.zeros(len(p), dtype=bool)
     if is_us.any():
@@ -438,10 +496,9 @@ def normalize_postal(
         pos = np.flatnonzero(is_us)
         out[pos[fixed]] = padded.to_numpy(dtype=object)[fixed]
         repaired[pos[lost_zero & fixed]] = True
-    is_ca = (codes == "CA").fillna(False).to_numpy(dtype=bool)
+    is_ca = grp == 2
     if is_ca.any():
         ca = up[is_ca]
         spaced = ca.str.replace(r"^([A-Z]\d[A-Z])\s*(\d[A-Z]\d)$", r"\1 \2", regex=True)
         out[np.flatnonzero(is_ca)] = spaced.to_numpy(dtype=object, na_value=None)
-    result = pd.Series(pd.array(out, dtype=STR_DTYPE), index=p.index)
-    return result, pd.Series(repaired, index=p.index)
+    return out, repaired

@@ -26,9 +26,13 @@ __all__ = [
     "damaged_values",
     "digits_only",
     "map_unique",
+    "mask_of",
+    "mostly_repeated",
     "normalize_url",
+    "patch_rows",
     "parse_bool",
     "str_series",
+    "subset",
     "to_arrow",
 ]
 
@@ -45,6 +49,7 @@ _WS_OTHER = (
 )
 _WS_CLASS = f"[ {_WS_OTHER}]"
 _NEEDS_CLEAN = f"^{_WS_CLASS}|{_WS_CLASS}$|{_WS_CLASS}{_WS_CLASS}|[{_WS_OTHER}]"
+_MARKERS = pa.array(sorted(NULL_MARKERS), pa.large_string())
 
 
 def lit(text: str) -> pa.Scalar:
@@ -125,6 +130,52 @@ def map_unique(
     return pd.Series(take(arr, codes, allow_fill=True), index=s.index)
 
 
+def mostly_repeated(a: pa.Array, sample: int = 2048) -> bool:
+    """Whether ``a`` repeats its values enough for per-distinct work to pay off.
+
+    Judged from an evenly spread sample, so it costs nothing on big columns.
+    A heuristic for speed only: callers give the same answer either way.
+    """
+    n = len(a)
+    if n < 4 * sample:
+        return False
+    picked = a.take(pa.array(np.arange(0, n, n // sample, dtype=np.int64)))
+    return pc.count_distinct(picked).as_py() * 4 <= len(picked)
+
+
+def mask_of(a: pa.Array, pattern: str) -> np.ndarray:
+    """Rows of ``a`` where RE2 ``pattern`` is found, as a numpy bool array (null -> False)."""
+    m = pc.fill_null(pc.match_substring_regex(a, pattern), False)
+    return np.asarray(m.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def patch_rows(a: pa.Array, rows: np.ndarray, values: pa.Array) -> pa.Array:
+    """``a`` with the rows where ``rows`` is True replaced by ``values`` (in order)."""
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return pc.replace_with_mask(a, pa.array(rows), values.cast(a.type))
+
+
+def subset(a: pa.Array, rows: np.ndarray) -> pd.Series:
+    """The rows of ``a`` where ``rows`` is True, as a ``str`` Series (new RangeIndex)."""
+    picked = pc.filter(a, pa.array(rows))
+    return str_series(picked, pd.RangeIndex(len(picked)))
+
+
+def _clean_arrow(a: pa.Array) -> pa.Array:
+    need = pc.fill_null(pc.match_substring_regex(a, _NEEDS_CLEAN), False)
+    if pc.any(need).as_py():
+        fixed = pc.replace_substring_regex(a, f"{_WS_CLASS}+", " ")
+        fixed = pc.utf8_trim(fixed, " ")
+        a = pc.if_else(need, fixed, a)
+    # Null markers are all short: only look at short values.
+    short = pc.fill_null(pc.less_equal(pc.utf8_length(a), 4), False)
+    if not pc.any(short).as_py():
+        return a
+    marker = pc.and_(short, pc.is_in(pc.utf8_lower(a), value_set=_MARKERS))
+    return pc.if_else(pc.fill_null(marker, False), pa.scalar(None, a.type), a)
+
+
 def clean_text(s: pd.Series) -> pd.Series:
     """NBSP / zero-width -> space, strip, collapse whitespace, null markers -> NA.
 
@@ -133,15 +184,11 @@ def clean_text(s: pd.Series) -> pd.Series:
     """
     s = as_str_series(s)
     a = to_arrow(s)
-    need = pc.fill_null(pc.match_substring_regex(a, _NEEDS_CLEAN), False)
-    if pc.any(need).as_py():
-        fixed = pc.replace_substring_regex(a, f"{_WS_CLASS}+", " ")
-        fixed = pc.utf8_trim(fixed, " ")
-        a = pc.if_else(need, fixed, a)
-    # Null markers are all short: only look at short values.
-    short = pc.fill_null(pc.less_equal(pc.utf8_length(a), 4), False)
-    marker = pc.and_(short, pc.is_in(pc.utf8_lower(a), value_set=pa.array(sorted(NULL_MARKERS))))
-    a = pc.if_else(pc.fill_null(marker, False), pa.scalar(None, a.type), a)
+    if mostly_repeated(a):
+        enc = pc.dictionary_encode(a)
+        a = pc.take(_clean_arrow(enc.dictionary), enc.indices)
+    else:
+        a = _clean_arrow(a)
     return str_series(a, s.index)
 
 
@@ -188,6 +235,40 @@ _LINKEDIN_RE = (
 )
 
 
+# A LinkedIn URL already in the canonical form normalize_url gives (clean, no spaces).
+_LINKEDIN_CANONICAL = (
+    rf"^https://www\.linkedin\.com/(?:in|pub|company|school|showcase)/[^/?# {_WS_OTHER}]+$"
+)
+
+
+def _fix_urls(u: pd.Series) -> pa.Array:
+    """The full URL clean-up of distinct, cleaned values."""
+    a = to_arrow(u)
+    a = pc.replace_substring(a, " ", "")
+    parts = pc.extract_regex(a, _URL_RE)
+    empty = lit("")
+    scheme = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "scheme"), empty))
+    host = pc.utf8_lower(pc.struct_field(parts, "host"))
+    port = pc.fill_null(pc.struct_field(parts, "port"), empty)
+    rest = pc.fill_null(pc.struct_field(parts, "rest"), empty)
+    scheme = pc.if_else(pc.equal(scheme, empty), lit("https"), scheme)
+    url = pc.binary_join_element_wise(scheme, lit("://"), host, port, rest, empty)
+    ok = pc.fill_null(pc.match_substring(host, "."), False)
+    ok = pc.and_(ok, pc.invert(pc.fill_null(pc.ends_with(host, "."), True)))
+    url = pc.if_else(ok, url, pa.scalar(None, pa.large_string()))
+    # LinkedIn: canonical form.
+    hostpath = pc.binary_join_element_wise(host, rest, empty)
+    li = pc.extract_regex(hostpath, _LINKEDIN_RE)
+    li_url = pc.binary_join_element_wise(
+        lit("https://www.linkedin.com/"),
+        pc.struct_field(li, "kind"),
+        lit("/"),
+        pc.struct_field(li, "slug"),
+        empty,
+    )
+    return pc.if_else(pc.is_valid(li_url), li_url, url)
+
+
 def normalize_url(s: pd.Series) -> pd.Series:
     """Tidy web addresses: add ``https://`` when missing, drop spaces, lower-case the host.
 
@@ -195,40 +276,20 @@ def normalize_url(s: pd.Series) -> pd.Series:
     query string, no trailing slash; country sub-domains folded). Values that
     cannot be a web address (no dot in the host) become NA.
     """
-    s = clean_text(s)
-
-    def fix(u: pd.Series) -> pa.Array:
-        a = to_arrow(u)
-        a = pc.replace_substring(a, " ", "")
-        parts = pc.extract_regex(a, _URL_RE)
-        empty = lit("")
-        scheme = pc.utf8_lower(pc.fill_null(pc.struct_field(parts, "scheme"), empty))
-        host = pc.utf8_lower(pc.struct_field(parts, "host"))
-        port = pc.fill_null(pc.struct_field(parts, "port"), empty)
-        rest = pc.fill_null(pc.struct_field(parts, "rest"), empty)
-        scheme = pc.if_else(pc.equal(scheme, empty), lit("https"), scheme)
-        url = pc.binary_join_element_wise(scheme, lit("://"), host, port, rest, empty)
-        ok = pc.fill_null(pc.match_substring(host, "."), False)
-        ok = pc.and_(ok, pc.invert(pc.fill_null(pc.ends_with(host, "."), True)))
-        url = pc.if_else(ok, url, pa.scalar(None, pa.large_string()))
-        # LinkedIn: canonical form.
-        hostpath = pc.binary_join_element_wise(host, rest, empty)
-        li = pc.extract_regex(hostpath, _LINKEDIN_RE)
-        li_url = pc.binary_join_element_wise(
-            lit("https://www.linkedin.com/"),
-            pc.struct_field(li, "kind"),
-            lit("/"),
-            pc.struct_field(li, "slug"),
-            empty,
-        )
-        return pc.if_else(pc.is_valid(li_url), li_url, url)
-
-    return map_unique(s, fix)
+    s = as_str_series(s)
+    a = to_arrow(s)
+    # Canonical LinkedIn URLs (most of a roster's) come out as they went in.
+    done = mask_of(a, _LINKEDIN_CANONICAL)
+    if done.all():
+        return str_series(a, s.index)
+    rest = map_unique(clean_text(subset(a, ~done)), _fix_urls)
+    if not done.any():
+        return pd.Series(rest.array, index=s.index)
+    return str_series(patch_rows(a, ~done, to_arrow(rest)), s.index)
 
 
 # ---------------------------------------------------------------- damage checks
 
-_SCI_RE = r"^[+-]?\d(?:[.,]\d+)?[eE][+]?\d{1,3}$"
 _ID_WORDS = ("id", "phone", "mobile", "fax", "postal", "zip", "number", "no", "tel")
 
 _MSG_SCI = "looks like Excel turned it into scientific notation; the original digits are lost"
@@ -240,6 +301,19 @@ _MSG_PHONE_FLOAT = (
     "looks like the phone number was stored as a number ('.0' at the end); "
     "a leading 0 or '+' may have been lost"
 )
+
+
+_MSG_ZIP_FLOAT = "looks like the ZIP code was stored as a number ('.0' at the end)"
+# Damage patterns (unanchored, whitespace-free).
+_SCI = r"[+-]?\d(?:[.,]\d+)?[eE][+]?\d{1,3}"
+_ZIP_SHORT = r"\d{3,4}(?:\.0+)?"
+_ZIP_FLOAT = r"\d{5}\.0+"
+_PHONE_FLOAT = r"\+?\d{6,}\.0+"
+
+
+def _padded(pattern: str) -> str:
+    """``pattern`` as the whole value, give or take whitespace around it."""
+    return f"^{_WS_CLASS}*(?:{pattern}){_WS_CLASS}*$"
 
 
 def _field_words(field: str) -> set[str]:
@@ -258,7 +332,7 @@ def damaged_values(
       code) only rows whose country is US or unknown are checked;
     - phone numbers stored as floats (``'4155550123.0'``).
     """
-    s = clean_text(s)
+    s = as_str_series(s)
     words = _field_words(field)
     lowered = field.lower()
     is_phone = bool(words & {"phone", "mobile", "fax", "tel", "telephone", "cell"})
@@ -271,33 +345,38 @@ def damaged_values(
         or "#" in field
     )
     n = len(s)
-    a = to_arrow(s)
-
-    def mask(pattern: str) -> np.ndarray:
-        m = pc.fill_null(pc.match_substring_regex(a, pattern), False)
-        return np.asarray(m.to_numpy(zero_copy_only=False), dtype=bool)
-
-    messages: list[str | None] = [None] * n
+    # (pattern, message, US rows only); a later match overrides an earlier one.
+    checks: list[tuple[str, str, bool]] = []
     if is_postal:
-        short = mask(r"^\d{3,4}(?:\.0+)?$")
-        flt = mask(r"^\d{5}\.0+$")
-        if country is not None:
-            if isinstance(country, str):
-                us = np.full(n, country.strip().upper() == "US")
-            else:
-                c = as_str_series(country).str.strip().str.upper()
-                us = (c.isna() | (c == "US")).to_numpy(dtype=bool)
-            short &= us
-            flt &= us
-        for i in np.flatnonzero(flt):
-            messages[i] = "looks like the ZIP code was stored as a number ('.0' at the end)"
-        for i in np.flatnonzero(short):
-            messages[i] = _MSG_ZIP
+        checks.append((_ZIP_FLOAT, _MSG_ZIP_FLOAT, True))
+        checks.append((_ZIP_SHORT, _MSG_ZIP, True))
     if is_phone:
-        for i in np.flatnonzero(mask(r"^\+?\d{6,}\.0+$")):
-            messages[i] = _MSG_PHONE_FLOAT
+        checks.append((_PHONE_FLOAT, _MSG_PHONE_FLOAT, False))
     if is_idlike:
-        for i in np.flatnonzero(mask(_SCI_RE)):
-            messages[i] = _MSG_SCI
+        checks.append((_SCI, _MSG_SCI, False))
+    if not checks or not n:
+        return []
+    us: np.ndarray | None = None
+    if is_postal and country is not None:
+        if isinstance(country, str):
+            us = np.full(n, country.strip().upper() == "US")
+        else:
+            c = as_str_series(country).str.strip().str.upper()
+            us = (c.isna() | (c == "US")).to_numpy(dtype=bool)
+    # Every pattern is whitespace-free, so it matches the cleaned text exactly when it
+    # matches the raw text between whitespace (clean_text only trims it then):
+    # one pass finds the few candidate rows without cleaning the column.
+    a = to_arrow(s)
+    rows = np.flatnonzero(mask_of(a, _padded("|".join(p for p, _m, _u in checks))))
+    if not len(rows):
+        return []
+    sub = a.take(pa.array(rows))
+    messages: dict[int, str] = {}
+    for pattern, message, us_only in checks:
+        hit = mask_of(sub, _padded(pattern))
+        if us_only and us is not None:
+            hit &= us[rows]
+        for i in rows[hit]:
+            messages[int(i)] = message
     labels = s.index
-    return [(labels[i], m) for i, m in enumerate(messages) if m is not None]
+    return [(labels[i], messages[i]) for i in sorted(messages)]

@@ -180,8 +180,13 @@ def clean_people(df: pd.DataFrame, rows: pd.Series) -> Cleaned:
                 normalize.clean_text(df["domain"].astype("string")[gap]))
     out["domain"] = domain
     warnings += r2["damage"]
-    name_key = (out["first_name"].fillna("").str.casefold() + "|"
-                + out["last_name"].fillna("").str.casefold() + "|"
+
+    def folded(names: pd.Series) -> pd.Series:
+        """``names.fillna("").str.casefold()``, folding each distinct name once."""
+        codes, uniques = pd.factorize(names.fillna(""))
+        return pd.Series(pd.Series(uniques).str.casefold().array.take(codes), index=names.index)
+
+    name_key = (folded(out["first_name"]) + "|" + folded(out["last_name"]) + "|"
                 + out["company_key"].fillna(""))
     has_name = out["first_name"].notna() | out["last_name"].notna()
     out["name_key"] = name_key.where(has_name, pd.NA)
