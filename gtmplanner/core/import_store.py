@@ -34,22 +34,50 @@ BULK_INDEX_ROWS = 20_000  # more new rows than this: drop the indexes, rebuild t
 __all__ = ["ImportStore", "BULK_INDEX_ROWS"]
 
 
-def collapse(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    """One row per identity (indexed by key, in order of first appearance); for each
+def collapse(frame: pd.DataFrame, key: pd.Series) -> tuple[pd.DataFrame, pa.Array]:
+    """One row per identity, in order of first appearance, and its key; for each
     column the last non-empty value wins. Only duplicated keys pay for the groupby."""
+    keys = _arrow_keys(key)
+    if pc.count_distinct(keys).as_py() == len(keys):  # no duplicates (the common case)
+        out = frame.copy(deep=False)  # the same columns, numbered 0..n-1
+        out.index = pd.RangeIndex(len(out))
+        return out, keys
     dup = key.duplicated(keep=False).to_numpy()
-    if not dup.any():
-        out = frame.copy(deep=False)  # the same columns under another index
-        out.index = pd.Index(key.to_numpy(), name="_k")
-        return out
-    single = frame[~dup].copy()
-    single.index = pd.Index(key[~dup].to_numpy(), name="_k")
     many = records.collapse_duplicates(frame[dup], key[dup])
-    many.index.name = "_k"
-    dkeys = key[dup]
-    first_many = np.flatnonzero(dup)[~dkeys.duplicated(keep="first").to_numpy()]
+    first_many = np.flatnonzero(dup)[~key[dup].duplicated(keep="first").to_numpy()]
     order = np.argsort(np.concatenate([np.flatnonzero(~dup), first_many]), kind="stable")
-    return pd.concat([single, many]).iloc[order]
+    out = pd.concat([frame[~dup], many], ignore_index=True).iloc[order]
+    out.index = pd.RangeIndex(len(out))
+    both = pa.concat_arrays([keys.filter(pa.array(~dup)), _arrow_keys(many.index)])
+    return out, both.take(pa.array(order))
+
+
+def _find(table: tuple[pa.Array, np.ndarray] | None, keys: pa.Array) -> np.ndarray:
+    """The id stored under each key in ``table`` = (keys, ids); -1 where none."""
+    out = np.full(len(keys), -1, dtype=np.int64)
+    if table is not None and len(table[0]):
+        pos = pc.fill_null(pc.index_in(keys, value_set=table[0]), -1).to_numpy(
+            zero_copy_only=False)
+        hit = pos >= 0
+        out[hit] = table[1][pos[hit]]
+    return out
+
+
+def _as_table(lookup: pd.Series | None) -> tuple[pa.Array, np.ndarray] | None:
+    if lookup is None:
+        return None
+    return _arrow_keys(lookup.index), lookup.to_numpy(dtype=np.int64)
+
+
+def _arrow_keys(key: pd.Series | pd.Index) -> pa.Array:
+    """Identity keys (never null here) as one Arrow string array, without Python objects."""
+    try:
+        arr = pa.array(key.array if isinstance(key, pd.Series) else key.array, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        arr = pa.array(np.asarray(key, dtype=object), type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.string())
 
 
 def _stored_lookup(writer: Writer, table: str) -> tuple[pd.Series | None, pd.Series | None]:
@@ -108,7 +136,8 @@ class ImportStore:
         self.event_id = event_id
         self.allowed = {r[1] for r in writer.rows(f"PRAGMA table_info({table})")}
         self.book = table not in ("activities", "reps")  # sources / last_import_id kept
-        self.lookup, self.name_only = _stored_lookup(writer, table)
+        lookup, name_only = _stored_lookup(writer, table)
+        self.lookup, self.name_only = _as_table(lookup), _as_table(name_only)
         self.my_keys: list[pa.Array] = []   # keys of the records this import stored ...
         self.my_ids: list[np.ndarray] = []  # ... and their ids
         self.claimed: set[int] = set()     # earlier records this import merged into
@@ -118,36 +147,30 @@ class ImportStore:
         self.valid = 0
 
     # -- deciding ---------------------------------------------------------------------------
-    def _match_earlier(self, collapsed: pd.DataFrame) -> pd.Series:
-        """Id of the earlier import's record each collapsed record merges into (or NA)."""
-        keys = pd.Series(collapsed.index, index=collapsed.index)
-        if self.lookup is None:
-            return pd.Series(pd.NA, index=collapsed.index, dtype="Int64")
-        result = keys.map(self.lookup).astype("Int64")
+    def _match_earlier(self, collapsed: pd.DataFrame, keys: pa.Array) -> np.ndarray:
+        """Id of the earlier import's record each collapsed record merges into (-1: none)."""
+        ids = _find(self.lookup, keys)
         if self.name_only is not None and "name_key" in collapsed:
             # Identified by email here, stored under a name only there: the same person
             # (two different emails are two people, even with one name).
-            miss = result.isna() & collapsed["name_key"].notna()
+            name_key = collapsed["name_key"]
+            miss = (ids < 0) & name_key.notna().to_numpy()
             if miss.any():
-                alt = ("n:" + collapsed.loc[miss, "name_key"]).map(self.name_only)
-                result[miss] = alt.astype("Int64")
+                ids[miss] = _find(self.name_only, _arrow_keys("n:" + name_key[miss]))
         # Two records of this import must not merge into the same stored one.
-        taken = result.notna() & (result.duplicated(keep="first")
-                                  | result.isin(list(self.claimed)))
-        result[taken] = pd.NA
-        self.claimed.update(int(i) for i in result.dropna())
-        return result
+        found = ids >= 0
+        taken = found & (pd.Series(ids).duplicated(keep="first").to_numpy()
+                         | np.isin(ids, np.fromiter(self.claimed, np.int64)))
+        ids[taken] = -1
+        self.claimed.update(ids[ids >= 0].tolist())
+        return ids
 
     def _mine(self, keys: pa.Array) -> np.ndarray:
         """Id of this import's earlier record with each key (-1: none)."""
-        out = np.full(len(keys), -1, dtype=np.int64)
-        if self.my_keys:
-            prev = pa.concat_arrays(self.my_keys) if len(self.my_keys) > 1 else self.my_keys[0]
-            pos = pc.fill_null(pc.index_in(keys, value_set=prev), -1).to_numpy()
-            hit = pos >= 0
-            if hit.any():
-                out[hit] = np.concatenate(self.my_ids)[pos[hit]]
-        return out
+        if not self.my_keys:
+            return np.full(len(keys), -1, dtype=np.int64)
+        prev = pa.concat_arrays(self.my_keys) if len(self.my_keys) > 1 else self.my_keys[0]
+        return _find((prev, np.concatenate(self.my_ids)), keys)
 
     def add(self, cleaned: records.Cleaned) -> Callable[[], None]:
         """Decide what happens to one slice's records; returns the job that writes them."""
@@ -156,16 +179,17 @@ class ImportStore:
             keep = ~frame.index.isin(list(cleaned.rejected))
             frame, key = frame[keep], key[keep]
         self.valid += len(frame)
-        collapsed = collapse(frame, key)
-        keys = pa.array(collapsed.index.to_numpy(dtype=object), type=pa.string())
+        collapsed, keys = collapse(frame, key)
         ids = self._mine(keys)
         fresh = ids < 0
         is_earlier = np.zeros(len(ids), dtype=bool)
         if self.lookup is not None and fresh.any():
-            found = self._match_earlier(collapsed[fresh] if not fresh.all() else collapsed)
-            got = found.notna().to_numpy()
+            everything = bool(fresh.all())
+            found = self._match_earlier(collapsed if everything else collapsed[fresh],
+                                        keys if everything else keys.filter(pa.array(fresh)))
+            got = found >= 0
             where = np.flatnonzero(fresh)[got]
-            ids[where] = found[got].to_numpy(dtype=np.int64)
+            ids[where] = found[got]
             is_earlier[where] = True
         is_new = ids < 0
         n_new = int(is_new.sum())
@@ -198,19 +222,22 @@ class ImportStore:
 
     # -- writing ----------------------------------------------------------------------------
     def _insert_job(self, new: pd.DataFrame, new_ids: np.ndarray) -> Callable[[], None]:
-        if "extra" in new.columns:
-            new = new.assign(extra=_wrap_extra(new["extra"], self.import_id))
-        # Columns with no value at all are not bound: every cell costs, even a NULL.
-        cols = [c for c in new.columns if c in self.allowed and new[c].notna().any()]
-        data = {"id": arrow_column(pd.Series(new_ids))}
-        data.update({c: arrow_column(new[c]) for c in cols})
+        data = {"id": pa.array(new_ids, pa.int64())}
+        for c in new.columns:
+            if c not in self.allowed:
+                continue
+            arr = (_wrap_extra(new[c], self.import_id) if c == "extra"
+                   else arrow_column(new[c]))
+            # Columns with no value at all are not bound: every cell costs, even a NULL.
+            if arr.null_count < len(arr):
+                data[c] = arr
         n = len(new)
         if self.book:
             # first import = first id in sources; updated = that import's finished_at
-            data["sources"] = arrow_column(pd.Series([str(self.import_id)] * n, dtype="string"))
-            data["last_import_id"] = arrow_column(pd.Series(np.full(n, self.import_id)))
+            data["sources"] = pa.array(np.full(n, str(self.import_id)), pa.large_string())
+            data["last_import_id"] = pa.array(np.full(n, self.import_id), pa.int64())
         elif self.table == "activities":
-            data["import_id"] = arrow_column(pd.Series(np.full(n, self.import_id)))
+            data["import_id"] = pa.array(np.full(n, self.import_id), pa.int64())
         table = pa.table(data)
         return lambda: self.writer.ingest(self.table, table)
 
@@ -260,9 +287,11 @@ class ImportStore:
             self.writer.execute(sql)
 
 
-def _wrap_extra(arrays: pd.Series, import_id: int) -> pd.Series:
-    """'[...]' -> '{"<import id>":[...]}' (vectorised)."""
-    return ('{"' + str(import_id) + '":' + arrays.astype("string") + "}")
+def _wrap_extra(arrays: pd.Series, import_id: int) -> pa.Array:
+    """'[...]' -> '{"<import id>":[...]}' (vectorised; null stays null)."""
+    arr = arrow_column(arrays)
+    return pc.binary_join_element_wise(pa.scalar('{"' + str(import_id) + '":', arr.type), arr,
+                                       pa.scalar("}", arr.type), pa.scalar("", arr.type))
 
 
 def _drop_indexes(writer: Writer, table: str) -> list[str]:

@@ -359,7 +359,7 @@ def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool 
                   progress=progress, cancelled=cancelled)
 
 
-SLICE_ROWS = 32_768  # rows normalised per slice while the previous slice is written
+SLICE_ROWS = 50_000  # rows normalised per slice while the previous slice is written
 
 
 def import_file(project: Project, path: str | Path, kind: str, *, event: str | None = None,
