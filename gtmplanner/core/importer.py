@@ -298,7 +298,7 @@ def _write(project: Project, prep: PreparedImport, slices: Iterator[Slice], *,
              json.dumps(prep.extra_columns), stamp))[0][0])
         event_id = (_ensure_event(writer, prep.event)
                     if prep.kind == "roster" and prep.event else None)
-        progress(0.62, "matching existing records")
+        progress(0.62 if prep.cleaned is not None else 0.38, "matching existing records")
         store = ImportStore(writer, KIND_TABLE[prep.kind], import_id, stamp,
                             total_rows=len(prep.renamed), event_id=event_id)
         pending: Future[None] | None = None
@@ -385,7 +385,7 @@ def import_file(project: Project, path: str | Path, kind: str, *, event: str | N
 
     def slices() -> Iterator[Slice]:
         for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
-            progress(0.45 + 0.5 * lo / max(1, n), f"normalising and storing rows {lo + 1:,}-{hi:,}"
+            progress(0.4 + 0.55 * lo / max(1, n), f"normalising and storing rows {lo + 1:,}-{hi:,}"
                      f" of {n:,}")
             yield _clean_slice(prep, lo, hi, extras=False), lo, hi
     return _write(project, prep, slices(), save_mapping=bool(user_mapping), progress=progress,

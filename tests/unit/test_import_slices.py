@@ -225,3 +225,18 @@ def test_unmapped_values_keep_quotes_backslashes_and_line_breaks(tmp_path: Path)
             "Diet": 'Vegan, "strict"', "Sticker": "C:\\temp\ttab\nline", "Plain": "ok"}
         assert importer.extra_attributes(p, "people", ids["b@x.com"]) == {
             "Diet": "none bell", "Plain": "fine"}
+
+
+def test_progress_only_moves_forward(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "SLICE_ROWS", 5)
+    src = _messy_roster(tmp_path / "roster.csv")
+    seen: list[float] = []
+    with Project.create(tmp_path / "p.gtmp") as p:
+        importer.import_file(p, src, "roster", exclusive=True,
+                             progress=lambda f, _m: seen.append(f))
+    with Project.create(tmp_path / "q.gtmp") as q:
+        prep = importer.prepare_import(q, src, "roster", progress=lambda f, _m: seen.append(f))
+        importer.commit_import(q, prep, progress=lambda f, _m: seen.append(f))
+    command, window = seen[:seen.index(1.0) + 1], seen[seen.index(1.0) + 1:]
+    for run in (command, window):
+        assert run == sorted(run) and run[-1] == 1.0 and len(run) > 5
