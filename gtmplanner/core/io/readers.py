@@ -7,16 +7,18 @@ section of a multi-section report, footers and total rows dropped (with a
 warning each), and rows that cannot be trusted listed in ``ragged_rows``.
 
 Big CSV files go through pyarrow (all columns as strings); the layout is
-sniffed from the first and last 64 KB with Python. Workbooks go through
-python-calamine. Any problem with the file is an :class:`ImportFileError`
-whose text is one line naming the file.
+sniffed from the first and last 64 KB with Python, and a UTF-8 file is handed
+to pyarrow to read from disk itself (:mod:`textfile`). Workbooks go through
+python-calamine (:mod:`workbooks`; a big xlsx sheet in pieces, :mod:`xlsx_pieces`).
+Any problem with the file is an :class:`ImportFileError` whose text is one
+line naming the file.
 """
 
 from __future__ import annotations
 
 import gc
-import itertools
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,24 +27,20 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import python_calamine as calamine
 
 from gtmplanner.core.errors import GtmError
-from gtmplanner.core.io import safety, sections, sniff
+from gtmplanner.core.io import safety, sections, sniff, workbooks
 from gtmplanner.core.io.safety import fail
 from gtmplanner.core.io.sections import HeaderScorer, Layout, clean_text, col_letter
 from gtmplanner.core.io.sniff import NULL_MARKERS
+from gtmplanner.core.io.textfile import FileText
 
 __all__ = ["NULL_MARKERS", "RawTable", "ReadCancelled", "list_sheets", "read_table"]
 
 _SAMPLE_BYTES = 64 * 1024
-_HEAD_ROWS = 200
+_HEAD_ROWS = workbooks.HEAD_ROWS
 _STREAM_CELLS = 5_000_000  # sheets with more cells are streamed row by row
-
-
-def _head_rows(width: int) -> int:
-    """How many rows to study for the layout: 200, fewer for very wide tables."""
-    return max(20, min(_HEAD_ROWS, 200_000 // max(width, 1)))
+_head_rows = workbooks.head_rows
 
 
 class ReadCancelled(GtmError):
@@ -83,11 +81,13 @@ class _Ctx:
     cancelled: Callable[[], bool]
     warnings: list[str] = field(default_factory=list)
     ragged: list[tuple[int, str]] = field(default_factory=list)
+    done: float = 0.0
 
     def step(self, fraction: float, message: str) -> None:
         if self.cancelled():
             raise ReadCancelled(f"{self.path.name}: reading was cancelled")
-        self.progress(fraction, message)
+        self.done = max(self.done, fraction)  # never backwards, even when a fast path gives up
+        self.progress(self.done, message)
 
 
 # ----------------------------------------------------------------------------------------
@@ -136,23 +136,18 @@ def list_sheets(path: str | Path) -> list[str]:
     kind, fmt = _sniff(path)
     if kind == "text":
         return []
-    try:
-        with _open_workbook(path, fmt) as wb:
-            return _worksheets(wb)[0]
-    except GtmError:
-        raise
-    except BaseException as exc:  # noqa: BLE001
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-            raise
-        raise fail(path, f"the workbook is damaged (truncated or not a real {fmt})") from exc
+    return workbooks.list_sheet_names(path, fmt)
 
 
 # ----------------------------------------------------------------------------------------
 # dispatch
 
 
-def _sniff(path: Path) -> tuple[str, str]:
-    """('text'|'zip'|'ole', format) for ``path``, refusing what is not a table."""
+def _sniff(path: Path, *, xlsx_extents: bool = True) -> tuple[str, str]:
+    """('text'|'zip'|'ole', format) for ``path``, refusing what is not a table.
+
+    ``xlsx_extents=False`` leaves the xlsx sheet-size check to the workbook reader.
+    """
     try:
         if path.is_dir():
             raise fail(path, "is a folder, not a file")
@@ -169,7 +164,7 @@ def _sniff(path: Path) -> tuple[str, str]:
         raise fail(path, "the file is empty")
     kind = safety.sniff_container(path, head)
     if kind == "zip":
-        return kind, safety.inspect_zip(path)
+        return kind, safety.inspect_zip(path, xlsx_extents=xlsx_extents)
     if kind == "ole":
         return kind, safety.inspect_ole(path, path.read_bytes())
     if size > safety.MAX_TEXT_BYTES:
@@ -179,10 +174,16 @@ def _sniff(path: Path) -> tuple[str, str]:
 
 def _read(path: Path, sheet: str | None, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
     ctx.step(0.0, "Opening file")
-    kind, fmt = _sniff(path)
+    kind, fmt = _sniff(path, xlsx_extents=False)
     if kind == "text":
         return _read_csv(path, scorer, ctx)
-    return _read_workbook(path, fmt, sheet, scorer, ctx)
+    cells, name, names = workbooks.read_sheet(path, fmt, sheet, scorer, ctx.step,
+                                              stream_cells=_STREAM_CELLS)
+    meta = {"file_format": fmt, "encoding": None, "delimiter": None, "sheet": name,
+            "sheets": names}
+    built = _frame_from_rows(cells.rows, cells.nums, cells.merges, scorer, ctx, is_text=False,
+                             col_offset=cells.col_offset, columns=cells.columns)
+    return _finish(built, path, meta, ctx)
 
 
 # ----------------------------------------------------------------------------------------
@@ -190,6 +191,9 @@ def _read(path: Path, sheet: str | None, scorer: HeaderScorer | None, ctx: _Ctx)
 
 
 def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
+    streamed = _read_streamed_csv(path, scorer, ctx)
+    if streamed is not None:
+        return streamed
     data = path.read_bytes()
     try:
         encoding, exact = sniff.detect_encoding(data)
@@ -208,13 +212,67 @@ def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
     if b"\x00" in utf8:
         utf8 = utf8.replace(b"\x00", b"")
         ctx.warnings.append("removed stray zero bytes from the file")
+    source = [utf8]  # handed over, so that the tolerant path can free the bytes early
+    del utf8
+    built = _csv_layout(source, 0, encoding, scorer, ctx, path)
+    assert built is not None
+    return built
+
+
+def _read_streamed_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable | None:
+    """A big UTF-8 CSV that pyarrow reads from disk itself, or None to read it the usual way.
+
+    Only what the usual way would take its pyarrow fast path for: UTF-8 (BOM or
+    not) without zero bytes. Python checks the first and last 64 KB are UTF-8 and
+    pyarrow checks every value in between (the delimiters, quotes and line ends are
+    ASCII), so the file is as valid as ``detect_encoding`` would have found it.
+    """
+    try:
+        if path.stat().st_size <= 2 * _SAMPLE_BYTES:
+            return None
+        text = FileText(path)
+    except OSError:
+        return None
+    with text:
+        head = text[: _SAMPLE_BYTES + 3]
+        bom = sniff.bom_encoding(head)
+        if bom not in (None, "utf-8-sig") or b"\x00" in head:
+            return None  # (zero bytes further on make the fast path give up)
+        if bom is None and sniff.utf16_without_bom(head[:4096]):
+            return None
+        before = (len(ctx.warnings), len(ctx.ragged))
+        table = _csv_layout([text], 3 if bom else 0, bom or "utf-8", scorer, ctx, path)
+        if table is None:
+            del ctx.warnings[before[0]:], ctx.ragged[before[1]:]
+        return table
+
+
+def _csv_layout(source: list[Any], skip: int, encoding: str, scorer: HeaderScorer | None,
+                ctx: _Ctx, path: Path) -> RawTable | None:
+    """Sniff the layout of UTF-8 ``data[skip:]`` and read the table; ``source`` is
+    ``[data]`` (bytes, or a :class:`FileText`), emptied when the bytes are no longer needed.
+
+    For a FileText (``skip`` past a BOM) None means "read it the usual way": the
+    sample is not UTF-8 or the table needs anything but the pyarrow fast path.
+    """
+    data = source[0]
+    streamed = not isinstance(data, bytes)
     ctx.step(0.1, "Sniffing layout")
-    big = len(utf8) > _SAMPLE_BYTES
-    cut = utf8.rfind(b"\n", 0, _SAMPLE_BYTES) + 1 if big else len(utf8)
-    sample = utf8[: cut or _SAMPLE_BYTES].decode("utf-8", errors="replace")
+    total = len(data) - skip
+    big = total > _SAMPLE_BYTES
+    cut = data.rfind(b"\n", skip, skip + _SAMPLE_BYTES) + 1 - skip if big else total
+    raw = data[skip : skip + (cut if cut > 0 else _SAMPLE_BYTES)]
+    try:
+        sample = raw.decode("utf-8", errors="strict" if streamed else "replace")
+    except UnicodeDecodeError:
+        return None
     if sniff.looks_binary(sample):
+        if streamed:
+            return None
         raise fail(path, "is not a table (binary data, not text)")
     if not sample.strip():
+        if streamed:
+            return None
         raise fail(path, "the file is empty")
     first_line, _, rest = sample.partition("\n")
     delimiter = sniff.sep_line(first_line.rstrip("\r"))
@@ -228,25 +286,32 @@ def _read_csv(path: Path, scorer: HeaderScorer | None, ctx: _Ctx) -> RawTable:
     try:
         rows, starts = sniff.parse_rows(sample, delimiter, first_line=1 + skip_lines)
     except ValueError as exc:
+        if streamed:
+            return None
         raise fail(path, f"cannot be parsed as {_delim_name(delimiter)} text ({exc})") from exc
     if big and len(rows) > 1:
         rows, starts = rows[:-1], starts[:-1]  # the last record may be cut off
     head = [[clean_text(c) for c in r] for r in rows[:_HEAD_ROWS]]
     layout = sections.find_layout(head, scorer)
     if layout is None:
+        if streamed:
+            return None
         raise fail(path, "the file is empty")
     if big and layout.end is None and len(rows) > layout.data_start:
         before = list(ctx.warnings)
-        fast = _csv_fast_path(utf8, rows, starts, layout, delimiter, scorer, ctx)
+        fast = _csv_fast_path(data, skip, rows, starts, layout, delimiter, scorer, ctx)
         if fast is not None:
             return _finish(fast, path, meta, ctx)
         ctx.warnings[:] = before
+    if streamed:
+        return None
     if big:
         ctx.step(0.3, "Reading rows (tolerant parser)")
-        text = utf8.decode("utf-8", errors="replace")
+        text = data.decode("utf-8", errors="replace")
         if skip_lines:
             text = text.partition("\n")[2]
-        del utf8
+        del data
+        source.clear()
         try:
             rows, starts = sniff.parse_rows(text, delimiter, first_line=1 + skip_lines)
         except ValueError as exc:
@@ -262,40 +327,49 @@ def _delim_name(delimiter: str) -> str:
 
 
 def _csv_fast_path(
-    utf8: bytes, rows: list[list[str]], starts: list[int], layout: Layout, delimiter: str,
-    scorer: HeaderScorer | None, ctx: _Ctx,
+    data: Any, skip: int, rows: list[list[str]], starts: list[int], layout: Layout,
+    delimiter: str, scorer: HeaderScorer | None, ctx: _Ctx,
 ) -> _Built | None:
-    """Parse the body of a big CSV with pyarrow; None when only the tolerant path can."""
-    sample_nl = np.flatnonzero(np.frombuffer(utf8, np.uint8, min(len(utf8), _SAMPLE_BYTES)) == 10)
+    """Parse the body of a big CSV (UTF-8 ``data[skip:]``) with pyarrow; None when only the
+    tolerant path can. Offsets below are counted from ``skip``."""
+    first = data[skip : skip + _SAMPLE_BYTES]
+    sample_nl = np.flatnonzero(np.frombuffer(first, np.uint8) == 10)
 
     def line_offset(line: int) -> int:  # byte offset where 1-based ``line`` starts
         return 0 if line <= 1 else int(sample_nl[line - 2]) + 1
 
-    if b"\n" not in utf8[:_SAMPLE_BYTES]:
+    if not len(sample_nl):
         return None  # old Mac line ends: let the csv module handle them
+    total = len(data) - skip
     data_line = starts[layout.data_start]
     start = line_offset(data_line)
     # footers: the last 64 KB, tokenised line by line
-    tail_from = utf8.find(b"\n", max(start, len(utf8) - _SAMPLE_BYTES)) + 1
-    end = len(utf8)
+    tail_from = data.find(b"\n", skip + max(start, total - _SAMPLE_BYTES)) + 1 - skip
+    end = total
     footer: list[list[str]] = []
     last_data_line = None
     if tail_from > start:
-        tail_rows, tail_starts = sniff.parse_rows(
-            utf8[tail_from:].decode("utf-8", errors="replace"), delimiter, 0)
+        tail = data[skip + tail_from :]
+        try:  # strict: a FileText has not been checked as a whole
+            tail_text = tail.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if "\x00" in tail_text:
+            return None
+        tail_rows, tail_starts = sniff.parse_rows(tail_text, delimiter, 0)
         cleaned = [[clean_text(c) for c in r] for r in tail_rows]
         fs = sections.footer_start(cleaned, sum(1 for c in layout.names if c))
         if fs < len(tail_rows):
             footer = [r for r in cleaned[fs:] if any(r)]
-            end = tail_from + sniff.line_byte(utf8, tail_from, tail_starts[fs])
+            end = tail_from + sniff.line_byte(data, skip + tail_from, tail_starts[fs])
             prior = [tail_starts[i] for i in range(fs) if any(cleaned[i])]
             if prior:
-                last_data_line = 1 + utf8.count(b"\n", 0, tail_from) + prior[-1]
+                last_data_line = 1 + data.count(b"\n", skip, skip + tail_from) + prior[-1]
     ctx.step(0.2, "Reading rows")
     ncols = max(len(rows[layout.header_idx]), sniff.mode_width(rows[layout.data_start:]))
     if ncols > safety.MAX_COLUMNS:
         raise fail(ctx.path, f"has {ncols:,} columns (limit {safety.MAX_COLUMNS:,})")
-    parsed = sniff.arrow_body(utf8, start, end, delimiter, ncols, data_line,
+    parsed = sniff.arrow_body(data, skip + start, skip + end, delimiter, ncols, data_line,
                               sniff.NULL_VARIANTS)
     if parsed is None:
         return None
@@ -304,141 +378,25 @@ def _csv_fast_path(
     if footer:
         ctx.warnings.append(_footer_warning(footer, last_data_line, "line"))
     ctx.step(0.6, "Cleaning values")
-    arrays = [sniff.clean_column(col.cast(pa.large_string()).combine_chunks(), markers_done=True)
-              for col in table.columns]
+    nbsp = sniff.may_hold_nbsp(data) if isinstance(data, bytes) else True  # else: per column
+
+    longest = [0]
+
+    def clean(columns: list[Any]) -> list[Any]:
+        scratch = np.empty(table.num_rows, np.int64)  # reused: big temporaries fault pages
+        out = []
+        for col in columns:
+            arr = col.combine_chunks()
+            longest.append(sniff.longest_value(arr, scratch))
+            out.append(sniff.clean_column(arr, markers_done=True, nbsp=nbsp, scratch=scratch))
+        return out
+
+    # Two threads: concatenating chunks, numpy and the Arrow kernels release the GIL.
+    arrays: list[Any] = [None] * table.num_columns
+    with ThreadPoolExecutor(2) as pool:
+        arrays[0::2], arrays[1::2] = pool.map(clean, (table.columns[0::2], table.columns[1::2]))
     return _Built(arrays, layout.names, lines, starts[layout.header_idx], layout.section,
-                  layout.header_cells, 0)
-
-
-# ----------------------------------------------------------------------------------------
-# workbooks (xlsx / xlsb / xls / ods) via python-calamine
-
-
-# The extensions calamine believes over the content, per format the content says it is.
-_SUFFIXES = {"xlsx": {".xlsx", ".xlsm", ".xlam"}, "xls": {".xls", ".xla"}, "xlsb": {".xlsb"},
-             "ods": {".ods"}}
-
-
-def _open_workbook(path: Path, fmt: str) -> calamine.CalamineWorkbook:
-    try:
-        suffix = path.suffix.lower()
-        if suffix not in _SUFFIXES.get(fmt, ()) and any(suffix in s for s in _SUFFIXES.values()):
-            # A lying extension (an xlsx saved as .xls): calamine would trust the name.
-            with path.open("rb") as fh:
-                return calamine.CalamineWorkbook.from_filelike(fh)
-        return calamine.CalamineWorkbook.from_path(str(path))
-    except calamine.PasswordError as exc:
-        raise fail(path, "is password-protected; save an unprotected copy and import that") from exc
-    except BaseException as exc:  # noqa: BLE001 - CalamineError, zip/xml errors, Rust panics
-        if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-            raise
-        raise fail(path, f"the workbook is damaged (truncated or not a real {fmt})") from exc
-
-
-def _worksheets(wb: calamine.CalamineWorkbook) -> tuple[list[str], list[str]]:
-    sheet_type = calamine.SheetTypeEnum.WorkSheet
-    metas = [m for m in wb.sheets_metadata if m.typ == sheet_type]
-    visible = [m.name for m in metas if m.visible == calamine.SheetVisibleEnum.Visible]
-    return [m.name for m in metas], visible
-
-
-def _resolve_sheet(path: Path, sheet: str, names: list[str]) -> str:
-    if sheet in names:
-        return sheet
-    folded = {clean_text(n).casefold(): n for n in names}
-    if clean_text(sheet).casefold() in folded:
-        return folded[clean_text(sheet).casefold()]
-    raise fail(path, f"has no sheet named {sheet!r} (sheets: {', '.join(names)})")
-
-
-def _read_workbook(
-    path: Path, fmt: str, sheet: str | None, scorer: HeaderScorer | None, ctx: _Ctx
-) -> RawTable:
-    damaged = f"the workbook is damaged (truncated or not a real {fmt})"
-    with _open_workbook(path, fmt) as wb:
-        names, visible = _worksheets(wb)
-        if not names:
-            raise fail(path, "the workbook has no worksheets")
-        candidates = [_resolve_sheet(path, sheet, names)] if sheet is not None else (
-            visible or names)
-        chosen: tuple[str, Any] | None = None
-        best_key: tuple | None = None
-        for i, name in enumerate(candidates):
-            ctx.step(0.05 + 0.2 * i / len(candidates), f"Reading sheet '{name}'")
-            try:
-                sh = wb.get_sheet_by_name(name)
-                if sh.start is None or sh.height == 0:
-                    continue
-                if len(candidates) == 1:
-                    chosen = (name, sh)
-                    break
-                head_cells = sh.to_python(nrows=_head_rows(sh.width))
-            except calamine.CalamineError as exc:
-                raise fail(path, damaged) from exc
-            head = [[clean_text(sniff.cell_text(c)) for c in r] for r in head_cells]
-            lay = sections.find_layout(head, scorer)
-            if lay is None:
-                continue
-            key = (*lay.key[:3], sh.height, lay.key[4])
-            if best_key is None or key > best_key:
-                best_key, chosen = key, (name, sh)
-        if chosen is None:
-            raise fail(path, f"sheet {sheet!r} is empty" if sheet is not None
-                       else "the workbook has no data in any sheet")
-        name, sh = chosen
-        ctx.step(0.3, f"Reading rows of sheet '{name}'")
-        try:
-            rows, nums = _sheet_rows(sh, ctx)
-            merges = _merges(sh, int(nums[0]) if len(nums) else 1)
-        except calamine.CalamineError as exc:
-            raise fail(path, damaged) from exc
-        col_offset = sh.start[1]
-    meta = {"file_format": fmt, "encoding": None, "delimiter": None, "sheet": name,
-            "sheets": names}
-    built = _frame_from_rows(rows, nums, merges, scorer, ctx, is_text=False,
-                             col_offset=col_offset)
-    return _finish(built, path, meta, ctx)
-
-
-def _sheet_rows(sh: Any, ctx: _Ctx) -> tuple[list, np.ndarray]:
-    """All rows of a sheet and their Excel row numbers, trailing blank rows cut cheaply."""
-    start_row = sh.start[0]
-    if sh.height * max(sh.width, 1) <= _STREAM_CELLS:
-        rows = sh.to_python()
-        n = len(rows)
-        while n and rows[n - 1].count("") == len(rows[n - 1]):
-            n -= 1
-        del rows[n:]
-        return rows, np.arange(start_row + 1, start_row + 1 + n, dtype=np.int64)
-    # A huge used range (often a million formatted-but-empty rows): stream it,
-    # keeping one shared placeholder per blank row and none after the data.
-    rows, idx = [], []
-    pending = count = 0
-    blank = [""] * sh.width
-    for count, row in enumerate(sh.iter_rows(), 1):
-        if count % 65536 == 0:
-            ctx.step(0.3, f"Reading rows ({count:,})")
-        if row.count("") == len(row):
-            pending += 1
-            continue
-        if pending:
-            rows.extend(itertools.repeat(blank, pending))
-            idx.extend(range(count - 1 - pending, count - 1))
-            pending = 0
-        rows.append(row)
-        idx.append(count - 1)
-    offset = sh.end[0] + 2 - count
-    return rows, np.asarray(idx, np.int64) + offset
-
-
-def _merges(sh: Any, first_row: int) -> list[tuple[int, int, int, int]] | None:
-    """Merged ranges near the top as (row0, row1, col0, col1) relative to the rows read."""
-    ranges = sh.merged_cell_ranges
-    if ranges is None:
-        return None
-    r_off, c_off = first_row - 1, sh.start[1]
-    return [(r0 - r_off, r1 - r_off, c0 - c_off, c1 - c_off)
-            for (r0, c0), (r1, c1) in ranges if r0 - r_off < _HEAD_ROWS]
+                  layout.header_cells, 0, short_cells=max(longest) <= safety.MAX_CELL_CHARS)
 
 
 # ----------------------------------------------------------------------------------------
@@ -454,16 +412,22 @@ class _Built:
     section: str | None
     header_cells: list[str]
     col_offset: int  # sheet column of arrays[0], for "Column F" names
+    short_cells: bool = False  # known: no value is over the cell size limit
 
 
 def _frame_from_rows(
     rows: list, nums: np.ndarray, merges: list[tuple[int, int, int, int]] | None,
     scorer: HeaderScorer | None, ctx: _Ctx, *, is_text: bool, col_offset: int = 0,
+    columns: list[Any] | None = None,
 ) -> _Built:
-    """Find the table in ``rows`` (CSV fields or sheet cells) and turn it into columns."""
+    """Find the table in ``rows`` (CSV fields or sheet cells) and turn it into columns.
+
+    ``columns`` (sheets read in pieces) holds every row as text already; ``rows``
+    then holds only the first ones and ``nums`` has no trailing blank rows.
+    """
     unit = "line" if is_text else "row"
-    n = len(rows)
-    while n and rows[n - 1].count("") == len(rows[n - 1]):
+    n = len(rows) if columns is None else len(nums)
+    while columns is None and n and rows[n - 1].count("") == len(rows[n - 1]):
         n -= 1
     if n == 0:
         raise fail(ctx.path, "the file is empty" if is_text else "the sheet is empty")
@@ -483,7 +447,10 @@ def _frame_from_rows(
     if ncols > safety.MAX_COLUMNS:
         raise fail(ctx.path, f"has {ncols:,} columns (limit {safety.MAX_COLUMNS:,})")
     ctx.step(0.6, "Converting cells to text")
-    arrays = sniff.columns(body, ncols)
+    if columns is None:
+        arrays = sniff.columns(body, ncols)
+    else:
+        arrays = [c.slice(layout.data_start, end - layout.data_start) for c in columns]
     del body
     ctx.step(0.85, "Checking rows")
     cut = len(body_nums)
@@ -512,10 +479,14 @@ def _finish(built: _Built, path: Path, meta: dict[str, Any], ctx: _Ctx) -> RawTa
     """Drop blank, oversized, repeated-header and total rows; name columns; build the frame."""
     ctx.step(0.9, "Checking rows")
     arrays, nrows = built.arrays, len(built.rows)
-    keep = np.zeros(nrows, bool)
-    for arr in arrays:
-        keep |= pc.is_valid(arr).to_numpy(zero_copy_only=False)
-    for arr in arrays:
+    if any(arr.null_count == 0 for arr in arrays):
+        keep = np.ones(nrows, bool)  # a column without nulls: no row is blank
+    else:
+        keep = np.zeros(nrows, bool)
+        for arr in arrays:
+            if arr.null_count < nrows:
+                keep |= pc.is_valid(arr).to_numpy(zero_copy_only=False)
+    for arr in arrays if not built.short_cells else ():
         longest = pc.max(pc.binary_length(arr)).as_py() if nrows else None
         if longest is not None and longest > safety.MAX_CELL_CHARS:
             chars = pc.utf8_length(arr).to_numpy(zero_copy_only=False)

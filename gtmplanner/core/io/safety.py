@@ -11,7 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gtmplanner.core.errors import ImportFileError
@@ -93,11 +93,13 @@ def sniff_container(path: Path, head: bytes) -> str:
     return "text"
 
 
-def inspect_zip(path: Path) -> str:
+def inspect_zip(path: Path, *, xlsx_extents: bool = True) -> str:
     """Classify a zip container as ``'xlsx'``, ``'xlsb'`` or ``'ods'`` and refuse zip bombs.
 
     Only the central directory is read (no member is inflated), so this is
-    cheap even for a large workbook.
+    cheap even for a large workbook. Then the sheet sizes are checked
+    (:func:`check_sheet_extents`); ``xlsx_extents=False`` leaves that to a caller
+    that runs it itself before it loads an xlsx sheet.
     """
     try:
         with zipfile.ZipFile(path) as zf:
@@ -140,7 +142,8 @@ def inspect_zip(path: Path) -> str:
     if mimetype.startswith(b"application/vnd.oasis.opendocument"):
         raise fail(path, "is an OpenDocument text or presentation, not a spreadsheet")
     if "xl/workbook.xml" in names:
-        check_sheet_extents(path, "xlsx")
+        if xlsx_extents:
+            check_sheet_extents(path, "xlsx")
         return "xlsx"
     if "xl/workbook.bin" in names:
         return "xlsb"
@@ -153,13 +156,15 @@ def inspect_zip(path: Path) -> str:
     raise fail(path, "is a zip archive, not a spreadsheet; unzip it first")
 
 
-def check_sheet_extents(path: Path, fmt: str) -> None:
+def check_sheet_extents(path: Path, fmt: str, *,
+                        select: Callable[[str], bool] | None = None) -> None:
     """Refuse an xlsx/ods whose sheets span more than :data:`MAX_SHEET_CELLS` cells.
 
     The sheet XML is streamed (never held whole) and scanned with a few C-speed
     regular expressions: ordinary files cost one pass; only files with far-away
     cell references, cells without references or repeated ODS cells take the
-    exact (slower) walk over their tags.
+    exact (slower) walk over their tags. ``select(part)`` limits an xlsx check to
+    some worksheet parts (checked in name order, like all of them).
     """
     try:
         with zipfile.ZipFile(path) as zf:
@@ -168,7 +173,9 @@ def check_sheet_extents(path: Path, fmt: str) -> None:
                     rows, cols = _ods_extent(_chunks(zf, "content.xml", b"</table:table-row>"))
                     _check_area(path, rows, cols)
                 return
-            for name in _worksheet_parts(zf):
+            for name in worksheet_parts(zf):
+                if select is not None and not select(name):
+                    continue
                 rows, cols = _xlsx_quick_extent(_chunks(zf, name, b">"))
                 if rows * cols > MAX_SHEET_CELLS:
                     rows, cols = _xlsx_exact_extent(_chunks(zf, name, b">"))
@@ -210,7 +217,7 @@ _REL_TARGET = re.compile(rb'<Relationship\b[^>]*>', re.S)
 _ATTR = re.compile(rb'(\w+)\s*=\s*["\']([^"\']*)["\']')
 
 
-def _worksheet_parts(zf: zipfile.ZipFile) -> list[str]:
+def worksheet_parts(zf: zipfile.ZipFile) -> list[str]:
     """The members that may hold cells: the workbook's worksheet targets and xl/worksheets/*."""
     names = set(zf.NameToInfo)
     parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")}

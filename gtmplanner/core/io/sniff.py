@@ -21,6 +21,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import charset_normalizer
@@ -28,6 +29,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
+
+from gtmplanner.core.io.textfile import FileText, count_byte
 
 # Python's csv module refuses fields over 128 KB by default; big cells are
 # refused per row by the reader instead, so lift the module-wide limit once.
@@ -68,7 +71,7 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
-def _utf16_without_bom(sample: bytes) -> str | None:
+def utf16_without_bom(sample: bytes) -> str | None:
     """Recognise BOM-less UTF-16 by the zero high bytes of ASCII characters."""
     n = len(sample) // 2 * 2
     if n < 8:
@@ -142,7 +145,7 @@ def detect_encoding(data: bytes) -> tuple[str, bool]:
     if bom:
         return bom, bom != "utf-8-sig" or _is_utf8(data[3:])
     head = data[: 64 * 1024]
-    utf16 = _utf16_without_bom(head[:4096])
+    utf16 = utf16_without_bom(head[:4096])
     if utf16:
         return utf16, False
     if head.count(b"\x00") > max(2, len(head) // 200):
@@ -273,11 +276,17 @@ def rectangle(body: list[list[str]], nums: np.ndarray, ncols: int
     return body, nums, ncols, out
 
 
-def line_byte(buf: bytes, origin: int, lines_down: int) -> int:
-    """Byte offset (relative to ``origin``) of the line ``lines_down`` lines below it."""
+def line_byte(buf: Any, origin: int, lines_down: int) -> int:
+    """Byte offset (relative to ``origin``) of the line ``lines_down`` lines below it.
+
+    ``buf`` is bytes or a :class:`FileText`.
+    """
     pos = origin
     for _ in range(lines_down):
-        pos = buf.index(b"\n", pos) + 1
+        found = buf.find(b"\n", pos)
+        if found < 0:
+            raise ValueError("line_byte: fewer lines than asked for")
+        pos = found + 1
     return pos - origin
 
 
@@ -310,47 +319,69 @@ def record_lines(body: bytes | memoryview, first_line: int, quoted: bool) -> np.
 
 
 def arrow_body(
-    data: bytes, start: int, end: int, delimiter: str, ncols: int, first_line: int,
+    data: bytes | FileText, start: int, end: int, delimiter: str, ncols: int, first_line: int,
     null_values: list[str],
 ) -> tuple[pa.Table, np.ndarray] | None:
     """Parse the data rows ``data[start:end]`` of a big CSV with pyarrow, all as text.
 
     Returns the table and the line each row starts on, or None when the body
-    is not a clean rectangle (ragged rows, odd quoting): the caller then uses
-    the tolerant csv-module path.
+    is not a clean rectangle (ragged rows, odd quoting) or holds a zero byte:
+    the caller then uses the tolerant csv-module path. ``data`` is bytes or a
+    :class:`FileText` (pyarrow then reads the file itself and checks that every
+    value is UTF-8).
     """
     names = [f"c{i}" for i in range(ncols)]
-    view = memoryview(data)[start:end]
+    errors: list[str] = []
 
-    def parse(newlines_in_values: bool) -> pa.Table | None:
+    def parse(source: Any, newlines_in_values: bool) -> pa.Table | None:
         try:
             return pacsv.read_csv(
-                pa.py_buffer(view),
+                source,
                 read_options=pacsv.ReadOptions(column_names=names, block_size=2 << 20),
                 parse_options=pacsv.ParseOptions(
                     delimiter=delimiter, quote_char='"', double_quote=True,
                     newlines_in_values=newlines_in_values, ignore_empty_lines=True),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(names, pa.string()), null_values=null_values,
+                    column_types=dict.fromkeys(names, pa.large_string()), null_values=null_values,
                     strings_can_be_null=True, quoted_strings_can_be_null=True),
             )
-        except (pa.ArrowException, ValueError, OverflowError):
+        except (pa.ArrowException, ValueError, OverflowError) as exc:
+            errors.append(str(exc))
             return None
 
-    table = parse(False)
+    if isinstance(data, FileText):
+        with data.stream(start, end) as stream:  # line ends counted as pyarrow reads
+            table = parse(stream, False)
+        bad = stream.zero or stream.short or any("UTF8" in e for e in errors)
+        newlines = -1 if bad else stream.newlines  # (not UTF-8: the caller re-reads it all)
+        last = stream.last
+    else:
+        view = memoryview(data)[start:end]
+        # Count the line ends (and look for zero bytes) while pyarrow parses: its threads
+        # leave part of a core idle.
+        with ThreadPoolExecutor(1) as pool:
+            counted = pool.submit(count_byte, view, 10, zero=True)
+            table = parse(pa.py_buffer(view), False)
+            newlines = counted.result()
+        last = data[end - 1] if end > start else -1
+    if newlines < 0:
+        return None
     if table is not None:
         # pyarrow skips blank lines and a quoted newline joins two lines, so as
         # many lines as rows means one line per record: the usual case.
-        n_lines = data.count(b"\n", start, end) + (end > start and data[end - 1] != 10)
+        n_lines = newlines + (end > start and last != 10)
         if n_lines == table.num_rows:
             return table, np.arange(first_line, first_line + n_lines, dtype=np.int64)
+    if isinstance(data, FileText):  # the rare cases below need the bytes
+        data, start, end = data[start:end], 0, end - start
+    view = memoryview(data)[start:end]
     quoted = data.find(b'"', start, end) >= 0
     lines = record_lines(view, first_line, quoted)
     if table is not None and len(lines) == table.num_rows:
         return table, lines
     if not quoted:
         return None
-    table = parse(True)  # a quoted value spans a block boundary
+    table = parse(pa.py_buffer(view), True)  # a quoted value spans a block boundary
     if table is None or len(lines) != table.num_rows:
         return None
     return table, lines
@@ -392,7 +423,8 @@ def cell_text(v: Any) -> str:
     if isinstance(v, float):
         if v != v or v in (float("inf"), float("-inf")):
             return ""
-        return f"{v:.0f}" if v.is_integer() and abs(v) < 1e17 else f"{v:.15g}"
+        # + 0.0 turns -0.0 into 0, as the whole-number blocks of :func:`columns` do
+        return f"{v + 0.0:.0f}" if v.is_integer() and abs(v) < 1e17 else f"{v:.15g}"
     if isinstance(v, int):
         return str(v)
     if isinstance(v, dt.datetime):
@@ -418,17 +450,17 @@ def columns(rows: list, ncols: int, chunk: int = 1000) -> list[pa.Array]:
     """
     texts: list[list[str]] = [[] for _ in range(ncols)]  # pending joined text blocks
     counts = [0] * ncols
+    firsts = [0] * ncols  # the row where the pending text of a column starts
     nums: list[list[np.ndarray]] = [[] for _ in range(ncols)]  # pending integer blocks
     segments: list[list[tuple[pa.Array, tuple[bool, bool, bool]]]] = [[] for _ in range(ncols)]
 
     def flush_text(j: int) -> None:
         if texts[j]:
             seg = _joined_to_arrow("\x00".join(texts[j]), counts[j])
-            if seg is None:  # zero bytes inside values: rebuild this column cell by cell
+            if seg is None:  # zero bytes inside values: rebuild these cells one by one
                 cells = [(c if c.__class__ is str else cell_text(c)).replace("\x00", "")
-                         for r in rows for c in r[j : j + 1]]
+                         for r in rows[firsts[j] : firsts[j] + counts[j]] for c in r[j : j + 1]]
                 seg = _joined_to_arrow("\x00".join(cells), len(cells))
-                segments[j].clear()
             segments[j].append(seg)  # type: ignore[arg-type]
             texts[j], counts[j] = [], 0
 
@@ -450,6 +482,8 @@ def columns(rows: list, ncols: int, chunk: int = 1000) -> list[pa.Array]:
                     continue
                 text = "\x00".join([c if c.__class__ is str else cell_text(c) for c in col])
             flush_nums(j)
+            if not counts[j]:
+                firsts[j] = start
             texts[j].append(text)
             counts[j] += len(col)
     out = []
@@ -506,41 +540,88 @@ def _joined_to_arrow(joined: str, n: int) -> tuple[pa.Array, tuple[bool, bool, b
     return arr, (trim, marker, nbsp)
 
 
-def _hints(chunk: pa.Array) -> tuple[bool, bool, bool]:
-    """Cheap looks at the raw buffers: (may need trimming, may hold a null marker, has NBSP)."""
+def _hints(chunk: pa.Array, *, marker: bool = True, nbsp: bool = True,
+           scratch: np.ndarray | None = None) -> tuple[bool, bool, bool]:
+    """Cheap looks at the raw buffers: (may need trimming, may hold a null marker, has NBSP).
+
+    ``marker=False`` / ``nbsp=False`` skip a look whose answer the caller knows or
+    does not need (reported as False). ``scratch``: an int64 array at least as long
+    as the chunk, reused across columns (fresh big temporaries cost page faults).
+    """
     n = len(chunk)
     if n == 0 or chunk.null_count == n:
         return False, False, False
     _, offs_buf, data_buf = chunk.buffers()
     dtype = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     offs = np.frombuffer(offs_buf, dtype, n + 1, chunk.offset * np.dtype(dtype).itemsize)
-    if data_buf is None or offs[-1] == offs[0]:
+    lo, hi = int(offs[0]), int(offs[-1])
+    if data_buf is None or hi == lo:
         return False, False, False
-    data = np.frombuffer(data_buf, np.uint8, int(offs[-1]))
-    lengths = np.diff(offs)
-    filled = lengths > 0
-    starts = offs[:-1][filled]
-    first, last = data[starts], data[starts + lengths[filled] - 1]
-    trim = bool(_WS_FIRST[first].any() or _WS_LAST[last].any())
-    marker = bool(((lengths[filled] <= _MAX_MARKER_BYTES) & _MARKER_FIRST[first]).any())
-    body = data[int(offs[0]):]
-    c2 = np.flatnonzero(body[:-1] == 0xC2)
-    nbsp = bool(len(c2) and (body[c2 + 1] == 0xA0).any())
-    return trim, marker, nbsp
+    data = np.frombuffer(data_buf, np.uint8, hi)
+    # First and last byte of every value; an empty value reads a neighbour's byte, which
+    # can only make a look come out True (the kernels then run and find nothing to do).
+    first = data.take(offs[:-1], mode="clip")
+    idx = scratch[:n] if scratch is not None and len(scratch) >= n else np.empty(n, np.int64)
+    np.subtract(offs[1:], 1, out=idx)
+    last = data.take(idx, mode="clip")
+    # Whitespace starts with a byte <= 0x20 or one of 0xC2/0xE2/0xE3/0xEF, ends with one
+    # <= 0x20 or >= 0x80: min/max rule most columns out before the exact table look-up.
+    trim = bool(((first.min() <= 0x20 or first.max() >= 0xC2) and _WS_FIRST[first].any())
+                or ((last.min() <= 0x20 or last.max() >= 0x80) and _WS_LAST[last].any()))
+    found_marker = False
+    if marker:
+        np.subtract(offs[1:], offs[:-1], out=idx)
+        found_marker = bool(((idx <= _MAX_MARKER_BYTES) & _MARKER_FIRST[first]).any())
+    found_nbsp = False
+    if nbsp:
+        body = data[lo:]
+        if body.max() >= 0xC2:  # (NBSP is C2 A0; most columns have no byte that high)
+            c2 = np.flatnonzero(body[:-1] == 0xC2)
+            found_nbsp = bool(len(c2) and (body[c2 + 1] == 0xA0).any())
+    return trim, found_marker, found_nbsp
+
+
+def longest_value(chunk: pa.Array, scratch: np.ndarray | None = None) -> int:
+    """Bytes in the longest value of a string array (0 when empty), from its offsets."""
+    n = len(chunk)
+    if n == 0:
+        return 0
+    dtype = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    offs = np.frombuffer(chunk.buffers()[1], dtype, n + 1, chunk.offset * np.dtype(dtype).itemsize)
+    out = scratch[:n] if scratch is not None and len(scratch) >= n else np.empty(n, np.int64)
+    np.subtract(offs[1:], offs[:-1], out=out)
+    return int(out.max())
+
+
+def may_hold_nbsp(data: bytes | memoryview) -> bool:
+    """False when ``data`` (UTF-8) certainly holds no NBSP: the usual case costs one memchr."""
+    view = memoryview(data)
+    pos = data.find(b"\xc2")
+    for _ in range(64):
+        if pos < 0:
+            return False
+        if view[pos + 1 : pos + 2] == b"\xa0":
+            return True
+        pos = data.find(b"\xc2", pos + 1)
+    return True
 
 
 def clean_column(arr: Any, *, markers_done: bool = False,
-                 hints: tuple[bool, bool, bool] | None = None) -> Any:
+                 hints: tuple[bool, bool, bool] | None = None, nbsp: bool = True,
+                 scratch: np.ndarray | None = None) -> Any:
     """Trim whitespace/NBSP, turn inner NBSP into spaces, null markers and '' into null.
 
     Works chunk by chunk and only runs the Arrow kernels a chunk needs (``hints``:
     may need trimming, may hold a null marker, holds NBSP; looked up if None).
-    ``markers_done`` says exact null markers were already nulled (pyarrow CSV).
+    ``markers_done`` says exact null markers and '' were already nulled (pyarrow CSV);
+    ``nbsp=False`` says the text certainly holds no NBSP.
     """
     if isinstance(arr, pa.ChunkedArray):
-        chunks = [clean_column(c, markers_done=markers_done) for c in arr.chunks]
+        chunks = [clean_column(c, markers_done=markers_done, nbsp=nbsp, scratch=scratch)
+                  for c in arr.chunks]
         return pa.chunked_array(chunks, arr.type) if chunks else arr
-    trim, marker, nbsp = hints if hints is not None else _hints(arr)
+    trim, marker, nbsp = hints if hints is not None else _hints(
+        arr, marker=not markers_done, nbsp=nbsp, scratch=scratch)
     if trim:
         arr = pc.utf8_trim(arr, characters=_TRIM_CHARS)
     if nbsp:
