@@ -210,7 +210,9 @@ def write_session(project: Project, *, exclusive: bool = False) -> Iterator[Writ
     try:
         cur = conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={int(project.timeout * 1000)}")
-        cur.execute("PRAGMA cache_size=-65536")
+        # 16 MB: the pages of a big insert go to the file while the next slice is
+        # normalised, not all at the commit (64 MB measured ~4% slower end to end).
+        cur.execute("PRAGMA cache_size=-16384")
         try:
             cur.execute("BEGIN IMMEDIATE")
         except Exception as exc:  # noqa: BLE001 - the driver's own error classes

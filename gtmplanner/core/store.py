@@ -27,6 +27,9 @@ from gtmplanner.core.errors import ProjectBusyError, ProjectError
 from gtmplanner.core.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_S = 5.0
+# New projects use 16 KB pages (SQLite's default is 4 KB): a 200k-row import writes
+# and commits ~10% faster (fewer, fuller B-tree pages); existing files keep theirs.
+PAGE_SIZE = 16384
 
 # Open projects per resolved file path, in this process. A write through a second
 # SQLite library (ADBC's) is only safe when nothing else in the process has the file
@@ -186,6 +189,8 @@ class Project:
                 f"{__version__} with schema {SCHEMA_VERSION}); update the app to open it")
         if current == SCHEMA_VERSION:
             return
+        if not existed:  # only a new, empty file takes a page size
+            self.conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
         if existed and current > 0:
             backup = self.path.with_name(f"{self.path.name}.v{current}.bak")
             shutil.copy2(self.path, backup)

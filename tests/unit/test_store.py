@@ -102,3 +102,16 @@ def test_settings_events_and_saved_mappings_round_trip(tmp_path):
     p.save_mapping("sig", "roster", {"E-Mail": "email"}, ["E-Mail"])
     assert p.saved_mapping("sig") == {"E-Mail": "email"}
     assert p.saved_mapping("other") is None
+
+
+def test_new_projects_use_16k_pages_and_old_ones_keep_theirs(tmp_path, monkeypatch):
+    from gtmplanner.core import store
+    with store.Project.create(tmp_path / "new.gtmp") as p:
+        assert p.conn.execute("PRAGMA page_size").fetchone()[0] == store.PAGE_SIZE == 16384
+    monkeypatch.setattr(store, "PAGE_SIZE", 4096)  # a project made before 16 KB pages
+    with store.Project.create(tmp_path / "old.gtmp") as p:
+        p.set_setting("k", "v")
+    monkeypatch.undo()
+    with store.Project(tmp_path / "old.gtmp") as p:
+        assert p.conn.execute("PRAGMA page_size").fetchone()[0] == 4096
+        assert p.get_setting("k") == "v" and p.integrity_ok()
