@@ -124,14 +124,17 @@ def read_and_map(project: Project | None, path: str | Path, kind: str, *,
         raise ImportFileError(f"{path}: no such file")
     if path.is_dir():
         raise ImportFileError(f"{path}: is a folder, not a file")
-    sha, size = file_digest(path)
     progress(0.02, "reading")
 
     def scorer(cells: list[str]) -> float:
         return mapping_mod.header_score(cells, kind)
 
-    table = read_table(path, sheet=sheet, header_scorer=scorer,
-                       progress=lambda f, m: progress(0.02 + 0.3 * f, m), cancelled=cancelled)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gtm-digest") as pool:
+        digest = pool.submit(file_digest, path)  # hashlib lets go of the GIL: overlaps the read
+        table = read_table(path, sheet=sheet, header_scorer=scorer,
+                           progress=lambda f, m: progress(0.02 + 0.3 * f, m),
+                           cancelled=cancelled)
+        sha, size = digest.result()
     if cancelled():
         raise ImportCancelled("import cancelled; nothing was written")
     headers = [str(c) for c in table.frame.columns]
@@ -362,6 +365,19 @@ def commit_import(project: Project, prep: PreparedImport, *, save_mapping: bool 
 SLICE_ROWS = 50_000  # rows normalised per slice while the previous slice is written
 
 
+def slice_cuts(n: int, size: int | None = None) -> list[int]:
+    """Where to cut ``n`` rows into slices: ``size`` rows each, but the last one a
+    quarter of that, since nothing overlaps the writing of the last slice."""
+    size = size or SLICE_ROWS
+    if n <= size:
+        return [0, n] if n else [0]
+    body = n - max(1, size // 4)
+    cuts = list(range(0, body, size))
+    if body - cuts[-1] < size // 4:
+        body = cuts.pop()  # no tiny slice before the last one: the last takes it
+    return [*cuts, body, n]
+
+
 def import_file(project: Project, path: str | Path, kind: str, *, event: str | None = None,
                 sheet: str | None = None, user_mapping: dict[str, str] | None = None,
                 progress: Progress = _noop, cancelled: Cancelled = _never,
@@ -379,9 +395,7 @@ def import_file(project: Project, path: str | Path, kind: str, *, event: str | N
     if done is not None:
         return done
     n = len(prep.renamed)
-    cuts = list(range(0, n, SLICE_ROWS)) + [n]
-    if len(cuts) > 2 and n - cuts[-2] < SLICE_ROWS // 4:
-        cuts.pop(-2)  # no tiny last slice
+    cuts = slice_cuts(n)
 
     def slices() -> Iterator[Slice]:
         for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):

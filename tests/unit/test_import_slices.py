@@ -240,3 +240,14 @@ def test_progress_only_moves_forward(tmp_path: Path, monkeypatch: pytest.MonkeyP
     command, window = seen[:seen.index(1.0) + 1], seen[seen.index(1.0) + 1:]
     for run in (command, window):
         assert run == sorted(run) and run[-1] == 1.0 and len(run) > 5
+
+
+@pytest.mark.parametrize("n, size", [(0, 8), (5, 8), (8, 8), (9, 8), (17, 8), (20, 8),
+                                     (200_000, 50_000), (163_000, 50_000), (3, 1)])
+def test_slices_cover_every_row_once_and_end_small(n: int, size: int) -> None:
+    cuts = importer.slice_cuts(n, size)
+    assert cuts[0] == 0 and cuts[-1] == n and cuts == sorted(set(cuts))
+    widths = [b - a for a, b in zip(cuts, cuts[1:], strict=False)]
+    assert all(0 < w <= size for w in widths)
+    if n > size:
+        assert widths[-1] <= max(1, size // 2) and min(widths[:-1]) >= size // 4
