@@ -206,7 +206,14 @@ def write_session(project: Project, *, exclusive: bool = False) -> Iterator[Writ
         with project.transaction():
             yield SqliteWriter(project)
         return
-    conn = adbc.connect(str(project.path), autocommit=True)
+    try:
+        conn = adbc.connect(str(project.path), autocommit=True)
+    except Exception:  # noqa: BLE001 - the driver's library cannot load: the plain path
+        conn = None
+    if conn is None:
+        with project.transaction():
+            yield SqliteWriter(project)
+        return
     try:
         cur = conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={int(project.timeout * 1000)}")

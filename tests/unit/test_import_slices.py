@@ -251,3 +251,18 @@ def test_slices_cover_every_row_once_and_end_small(n: int, size: int) -> None:
     assert all(0 < w <= size for w in widths)
     if n > size:
         assert widths[-1] <= max(1, size // 2) and min(widths[:-1]) >= size // 4
+
+
+def test_a_driver_that_cannot_load_falls_back_to_the_project_connection(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import adbc_driver_sqlite.dbapi as adbc
+
+    def broken(*_a: Any, **_k: Any) -> None:
+        raise OSError("libadbc_driver_sqlite.so: cannot open shared object file")
+    monkeypatch.setattr(adbc, "connect", broken)
+    src = _messy_roster(tmp_path / "roster.csv")
+    with Project.create(tmp_path / "p.gtmp") as p:
+        with bulk_write.write_session(p, exclusive=True) as w:
+            assert isinstance(w, bulk_write.SqliteWriter)
+        r = importer.import_file(p, src, "roster", exclusive=True)
+        assert r.rows_imported == p.count("people") > 0
