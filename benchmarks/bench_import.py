@@ -4,7 +4,8 @@
                                                 [--repeat 3] [--skip-soffice]
 
 Generates a 200,000-row, 25-column roster CSV and a 50,000-row xlsx, then in
-one run times (each timing the best of ``--repeat`` runs, the floors too):
+one run times (each timing the best of ``--repeat`` runs, the floors too, every run in a
+fresh Python process so no cache is warm, timed once the process has started):
   (a) the full ``import`` as ``gtmplanner import PROJECT FILE --kind roster`` does it
       (services.import_into: open/create the project, read, map, normalise, dedupe,
       store, commit) against the floor = pyarrow.csv.read_csv of the same file +
@@ -19,10 +20,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
-import resource
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -83,46 +83,68 @@ def make_xlsx(path: Path, csv_path: Path, rows: int) -> None:
     wb.close()
 
 
+def _fresh(body: str, **args: str) -> dict:
+    """Run ``body`` in a fresh Python (as a command-line user starts one) and return the
+    JSON it prints: each timed run pays its own first-call costs, no cache is warm."""
+    code = (f"import json, sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
+            "from pathlib import Path\n") + body
+    out = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _peak_mb() -> str:
+    return ("hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+            "peak = int(hwm[0].split()[1]) / 1024 if hwm else 0\n")
+
+
 def floor_csv(path: Path, db: Path) -> float:
-    import pyarrow.csv as pacsv
-    t = time.perf_counter()
-    table = pacsv.read_csv(str(path), convert_options=pacsv.ConvertOptions(
-        column_types={h: "string" for h in HEADERS}))
-    cols = [c.to_pylist() for c in table.columns]
-    conn = sqlite3.connect(db, isolation_level=None)
-    names = [f"c{i}" for i in range(len(cols))]
-    conn.execute(f"CREATE TABLE raw ({', '.join(names)})")
-    conn.execute("BEGIN")
-    conn.executemany(f"INSERT INTO raw VALUES ({', '.join('?' * len(cols))})", zip(*cols))
-    conn.execute("COMMIT")
-    conn.close()
-    return time.perf_counter() - t
+    """pyarrow.csv.read_csv + the same cells into a fresh table, one executemany."""
+    body = f"""
+import sqlite3
+import pyarrow.csv as pacsv
+a = json.loads(sys.argv[1])
+t = time.perf_counter()
+table = pacsv.read_csv(a["path"], convert_options=pacsv.ConvertOptions(
+    column_types={{h: "string" for h in {HEADERS!r}}}))
+cols = [c.to_pylist() for c in table.columns]
+conn = sqlite3.connect(a["db"], isolation_level=None)
+names = [f"c{{i}}" for i in range(len(cols))]
+conn.execute(f"CREATE TABLE raw ({{', '.join(names)}})")
+conn.execute("BEGIN")
+conn.executemany(f"INSERT INTO raw VALUES ({{', '.join('?' * len(cols))}})", zip(*cols))
+conn.execute("COMMIT")
+conn.close()
+print(json.dumps({{"t": time.perf_counter() - t}}))
+"""
+    return float(_fresh(body, path=str(path), db=str(db))["t"])
 
 
-def time_import(file: Path, project: Path, kind: str = "roster") -> tuple[float, dict]:
-    """What ``gtmplanner import PROJECT FILE --kind roster`` does, in this process."""
-    from gtmplanner.core.services import import_into
-    t = time.perf_counter()
-    r = import_into(project, file, kind)
-    return time.perf_counter() - t, r
+def time_import(file: Path, project: Path, kind: str = "roster") -> tuple[float, dict, float]:
+    """What ``gtmplanner import PROJECT FILE --kind KIND`` does once the program has
+    started: time, result and the process's peak memory (MB)."""
+    body = """
+from gtmplanner.core.services import import_into
+a = json.loads(sys.argv[1])
+t = time.perf_counter()
+r = import_into(Path(a["project"]), Path(a["file"]), a["kind"])
+dt = time.perf_counter() - t
+""" + _peak_mb() + """print(json.dumps({"t": dt, "r": r, "peak": peak}, default=str))
+"""
+    got = _fresh(body, project=str(project), file=str(file), kind=kind)
+    return float(got["t"]), got["r"], float(got["peak"])
 
 
 def calamine_alone(path: Path) -> float:
-    from python_calamine import CalamineWorkbook
-    t = time.perf_counter()
-    wb = CalamineWorkbook.from_path(str(path))
-    wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
-    return time.perf_counter() - t
-
-
-def peak_import_memory_mb(file: Path, project: Path) -> float:
-    code = ("import sys, resource; sys.path.insert(0, %r);"
-            "from gtmplanner.core.services import import_into;"
-            "from pathlib import Path; import_into(Path(%r), Path(%r), 'roster');"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-            % (str(ROOT), str(project), str(file)))
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip().splitlines()[-1])
+    body = """
+from python_calamine import CalamineWorkbook
+a = json.loads(sys.argv[1])
+t = time.perf_counter()
+wb = CalamineWorkbook.from_path(a["path"])
+wb.get_sheet_by_name(wb.sheet_names[0]).to_python()
+print(json.dumps({"t": time.perf_counter() - t}))
+"""
+    return float(_fresh(body, path=str(path))["t"])
 
 
 def main() -> int:
@@ -140,12 +162,12 @@ def main() -> int:
               f"{src.stat().st_size / 1e6:.1f} MB")
         floor = min(floor_csv(src, work / f"floor{i}.db") for i in range(a.repeat))
         runs = [time_import(src, work / f"a{i}.gtmp") for i in range(a.repeat)]
-        full, res = min(runs, key=lambda r: r[0])
+        full, res, _ = min(runs, key=lambda r: r[0])
+        mem = max(r[2] for r in runs)
         print(f"(a) floor (pyarrow read + one executemany): {floor:.2f} s")
         print(f"    full import: {full:.2f} s  -> ratio {full / floor:.2f} (bar <= 1.0); "
               f"imported {res['rows_imported']:,}, merged {res['rows_merged']:,}, "
               f"rejected {res['rows_rejected']:,}")
-        mem = peak_import_memory_mb(src, work / "m.gtmp")
         print(f"    peak memory of the import: {mem:.0f} MB (bar < 1024)")
         xl = work / "roster.xlsx"
         make_xlsx(xl, src, a.xlsx_rows)
@@ -164,7 +186,6 @@ def main() -> int:
                   "(bar >= 8x)")
         else:
             print("(c) soffice not installed: skipped (apt-get install libreoffice-calc-nogui)")
-        _ = resource
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
