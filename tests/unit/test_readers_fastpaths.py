@@ -51,16 +51,7 @@ def pieces(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     monkeypatch.setattr(xlsx_pieces, "MIN_SHEET_BYTES", 0)
     monkeypatch.setattr(xlsx_pieces, "MIN_PIECES", 0)
     monkeypatch.setattr(xlsx_pieces, "SHELL_FACTOR", 0)
-    used: list[bool] = []
-    real = xlsx_pieces.read
-
-    def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        got = real(*args, **kwargs)
-        used.append(got is not None)
-        return got
-
-    monkeypatch.setattr(xlsx_pieces, "read", spy)
-    return used
+    return _spy(monkeypatch, xlsx_pieces, "read")
 
 
 def _whole(path: Path, monkeypatch: pytest.MonkeyPatch, **kwargs: object) -> RawTable:
@@ -261,15 +252,20 @@ def test_the_piece_guard_knows_inside_from_outside(last_row: int, last_col: int)
 @pytest.fixture
 def streamed(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Records whether each CSV read took the streamed path."""
+    return _spy(monkeypatch, readers, "_read_streamed_csv")
+
+
+def _spy(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[bool]:
+    """Wrap ``module.name``; the list records whether each call took that path."""
     used: list[bool] = []
-    real = readers._read_streamed_csv
+    real = getattr(module, name)
 
     def spy(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         got = real(*args, **kwargs)
         used.append(got is not None)
         return got
 
-    monkeypatch.setattr(readers, "_read_streamed_csv", spy)
+    monkeypatch.setattr(module, name, spy)
     return used
 
 
