@@ -123,8 +123,38 @@ def test_rep_filter_shows_one_reps_targets(qtbot, page: RepsPage) -> None:  # no
     page.run_assignment()
     qtbot.waitUntil(lambda: page.last_assignment is not None, timeout=20_000)
     qtbot.waitUntil(lambda: page.data.targets["rep"].notna().any(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.rep_filter.findText("Sam Ortiz") >= 0, timeout=10_000)
     page.show_rep("Sam Ortiz")
-    expected = int((page.data.targets["rep"] == "Sam Ortiz").sum())
-    qtbot.waitUntil(lambda: page.targets.model.rowCount() == expected, timeout=10_000)
-    reps = {page.targets.model.row_dict(r)["rep"] for r in range(expected)}
+
+    def sams() -> int:  # recomputed: the page may reload once more after the assignment
+        return int((page.data.targets["rep"] == "Sam Ortiz").sum())
+    qtbot.waitUntil(lambda: sams() > 0 and page.targets.model.rowCount() == sams(),
+                    timeout=10_000)
+    reps = {page.targets.model.row_dict(r)["rep"] for r in range(sams())}
     assert reps == {"Sam Ortiz"}
+
+
+def test_a_slow_earlier_filter_does_not_overwrite_the_newest(
+        qtbot, page: RepsPage, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import time
+
+    from gtmplanner.ui.pages import reps_page
+    page.run_assignment()
+    qtbot.waitUntil(lambda: page.last_assignment is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: page.rep_filter.findText("Sam Ortiz") >= 0, timeout=10_000)
+    real = reps_page.rep_subset
+
+    def slow_for_all(data, rep):  # noqa: ANN001, ANN202
+        if rep != "Sam Ortiz":
+            time.sleep(0.5)  # the earlier request finishes last
+        return real(data, rep)
+    monkeypatch.setattr(reps_page, "rep_subset", slow_for_all)
+    def sams() -> int:
+        return int((page.data.targets["rep"] == "Sam Ortiz").sum())
+    qtbot.waitUntil(lambda: sams() > 0, timeout=10_000)  # the page reloaded the assignment
+    page.show_rep("Kim Laurent")
+    page.show_rep("Sam Ortiz")
+    qtbot.waitUntil(lambda: page.targets.model.rowCount() == sams(), timeout=10_000)
+    qtbot.wait(900)  # the slow, older result arrives meanwhile and must be ignored
+    assert page.targets.model.rowCount() == sams()
+    assert {page.targets.model.row_dict(r)["rep"] for r in range(sams())} == {"Sam Ortiz"}

@@ -222,6 +222,7 @@ class RepsPage(QWidget):
         self._loading: OpHandle | None = None
         self._stale = False
         self._filtering: OpHandle | None = None
+        self._filter_seq = 0  # the newest filter request; older results are dropped
         self._build()
         ctx.data_changed.connect(self._data_changed)
         ctx.event_changed.connect(self.reload)
@@ -351,9 +352,14 @@ class RepsPage(QWidget):
         data, rep = self.data, self.rep_filter.currentText() or ALL_REPS
         if data is None:
             return
-        self._filtering = run_op(lambda _p, _c: rep_subset(data, rep),
-                                 on_success=self.targets.set_table, parent=self,
-                                 title="Filtering targets")
+        self._filter_seq += 1
+        seq = self._filter_seq
+
+        def show(table: Any) -> None:  # only the newest filter's rows: runs may finish late
+            if seq == self._filter_seq:
+                self.targets.set_table(table)
+        self._filtering = run_op(lambda _p, _c: rep_subset(data, rep), on_success=show,
+                                 parent=self, title="Filtering targets")
 
     def _data_changed(self, tables: frozenset[str]) -> None:
         if tables & READS:
