@@ -31,7 +31,8 @@ def test_new_project_has_every_table_and_the_current_version(tmp_path):
         assert t in tables
     assert p.schema_version() == schema.SCHEMA_VERSION
     indexes = {r[0] for r in p.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"people_email", "accounts_domain", "imports_sha"} <= indexes
+    assert {"people_account", "accounts_domain", "imports_sha"} <= indexes
+    assert "people_email" not in indexes and "people_name_key" not in indexes  # v3, v4
 
 
 def test_opening_a_version_1_project_migrates_it_and_keeps_a_backup(tmp_path):
@@ -42,6 +43,8 @@ def test_opening_a_version_1_project_migrates_it_and_keeps_a_backup(tmp_path):
     assert p.frame("people", ["email"])["email"].tolist() == ["ana@acme.com"]
     assert "match_overrides" in {r[0] for r in p.conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table'")}
+    indexes = {r[0] for r in p.conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "people_email" not in indexes and "people_account" in indexes
     backup = tmp_path / "old.gtmp.v1.bak"
     assert backup.exists()
     old = sqlite3.connect(backup)
