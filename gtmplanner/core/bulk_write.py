@@ -19,7 +19,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -98,16 +97,9 @@ def _plain(arr: pa.Array | pa.ChunkedArray) -> pa.Array:
     return _plain(pa.array(pylist(pd.Series(arr.to_pylist(), dtype=object))))
 
 
-def arrow_params(columns: Sequence[pd.Series | pa.Array | np.ndarray | list[Any]]) -> pa.Table:
+def arrow_params(columns: Sequence[pd.Series]) -> pa.Table:
     """Positional statement parameters as an Arrow table (one column per ``?``)."""
-    arrays = []
-    for c in columns:
-        if isinstance(c, pd.Series):
-            arrays.append(arrow_column(c))
-        elif isinstance(c, pa.Array | pa.ChunkedArray):
-            arrays.append(_plain(c))
-        else:
-            arrays.append(_plain(pa.array(list(c) if not isinstance(c, list) else c)))
+    arrays = [arrow_column(c) for c in columns]
     return pa.Table.from_arrays(arrays, names=[f"p{i}" for i in range(len(arrays))])
 
 
